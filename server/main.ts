@@ -1,0 +1,63 @@
+/**
+ * The production entry: one node:http server hosting the SvelteKit pages and API, plus the
+ * job runner (and, as they arrive, WebSocket and inbound SMTP). `npm start` runs this.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, ConfigError, type Config } from '../src/lib/server/config';
+import { createApp, setGlobalApp, type App } from '../src/lib/server/app';
+
+export type Running = { app: App; server: http.Server; url: string; stop(): Promise<void> };
+
+/** Starts everything; used by `npm start` and by tests that need a real server. */
+export async function startServer(config: Config, opts: { buildDir?: string; app?: App; quiet?: boolean } = {}): Promise<Running> {
+  process.env.ORIGIN ??= config.baseUrl;
+  process.env.BODY_SIZE_LIMIT ??= String(config.maxUploadBytes + 1024 * 1024);
+  const app = opts.app ?? (await createApp(config));
+  setGlobalApp(Promise.resolve(app));
+  const buildDir = opts.buildDir ?? path.resolve('build');
+  const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  app.jobs.start();
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://localhost:${port}`;
+  if (!opts.quiet) console.log(`[ruche] listening on ${config.baseUrl} (port ${port}, ${app.dialect}, data in ${config.dataDir})`);
+  return {
+    app,
+    server,
+    url,
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections?.();
+      await app.close();
+    },
+  };
+}
+
+const isMain = import.meta.url === pathToFileURL(process.argv[1] ?? '').href;
+if (isMain) {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const running = await startServer(config);
+  const shutdown = async (sig: string) => {
+    console.log(`[ruche] ${sig}: shutting down`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,65 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { createApp, getGlobalApp } from '$lib/server/app';
+import { loadConfig } from '$lib/server/config';
+import { SESSION_COOKIE } from '$lib/server/domain/accounts/sessions';
+import { isLocale, negotiateLocale, translator, type Locale } from '$lib/i18n';
+import type { UserId } from '$lib/server/kernel/ids';
+
+const appPromise = () => getGlobalApp(() => createApp(loadConfig()));
+
+/** Paths reachable before the association is set up. */
+const beforeSetup = /^\/(setup|healthz|_app|favicon|api\/v1\/openapi\.json)/;
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const app = await appPromise();
+  event.locals.app = app;
+
+  let userId: UserId | null = null;
+  let viaToken = false;
+  const auth = event.request.headers.get('authorization');
+  if (auth?.startsWith('Bearer ')) {
+    userId = await app.sessions.userIdForAccessToken(auth.slice(7).trim());
+    viaToken = userId !== null;
+  } else {
+    userId = await app.sessions.userIdFor(event.cookies.get(SESSION_COOKIE));
+  }
+  event.locals.viaToken = viaToken;
+  event.locals.actor = await app.sessions.actorFor(userId);
+
+  const u = userId
+    ? await app.db
+        .selectFrom('users')
+        .select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId'])
+        .where('id', '=', userId)
+        .executeTakeFirst()
+    : undefined;
+  event.locals.user = u
+    ? { ...u, isAdmin: u.isAdmin === 1, locale: (isLocale(u.locale) ? u.locale : 'fr') as Locale }
+    : null;
+
+  const instance = await app.instance.get();
+  const cookieLang = event.cookies.get('lang');
+  const locale: Locale =
+    event.locals.user?.locale ??
+    (isLocale(cookieLang) ? cookieLang : negotiateLocale(event.request.headers.get('accept-language'), (instance?.defaultLocale as Locale) ?? 'fr'));
+  event.locals.locale = locale;
+  event.locals.timeZone = event.locals.user?.timeZone ?? 'Europe/Brussels';
+  event.locals.t = translator(locale);
+
+  if (!instance && !beforeSetup.test(event.url.pathname)) redirect(303, '/setup');
+
+  const response = await resolve(event, {
+    transformPageChunk: ({ html }) => html.replace('%lang%', locale),
+  });
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'same-origin');
+  response.headers.set('x-frame-options', 'DENY');
+  return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  if (status !== 404) console.error('[ruche] unhandled error on', event.url.pathname, error);
+  const t = event.locals.t ?? translator('fr');
+  return { message: status === 404 ? t('errors.not_found') : t('errors.server') };
+};

@@ -1,0 +1,61 @@
+import nodemailer from 'nodemailer';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MailMessage } from '../../kernel/outbox';
+
+/** Port: where outgoing mail goes. */
+export interface MailTransport {
+  send(msg: MailMessage, from: string): Promise<void>;
+}
+
+function toNodemailer(msg: MailMessage, from: string) {
+  const fromAddr = from.match(/<([^>]+)>/)?.[1] ?? from;
+  return {
+    from: msg.fromName ? { name: msg.fromName, address: fromAddr } : from,
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    html: msg.html,
+    replyTo: msg.replyTo,
+    messageId: msg.messageId,
+    headers: msg.headers,
+  };
+}
+
+/** Real SMTP through nodemailer (`SMTP_URL`). */
+export class SmtpMailTransport implements MailTransport {
+  private readonly t;
+  constructor(url: string) {
+    this.t = nodemailer.createTransport(url);
+  }
+  async send(msg: MailMessage, from: string) {
+    await this.t.sendMail(toNodemailer(msg, from));
+  }
+}
+
+/**
+ * The embedded default: each mail becomes `<DATA_DIR>/mail/<time>-<id>.eml`, listed for
+ * admins on the Outbox page, so magic links work on a fresh machine without an SMTP account.
+ */
+export class FileMailTransport implements MailTransport {
+  private readonly t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  constructor(readonly dir: string) {}
+  async send(msg: MailMessage, from: string) {
+    const info = await this.t.sendMail(toNodemailer(msg, from));
+    fs.mkdirSync(this.dir, { recursive: true });
+    const safeId = msg.messageId.replace(/[^a-zA-Z0-9._-]/g, '_');
+    const file = path.join(this.dir, `${safeId}.eml`);
+    // Same Message-ID → same file: a retried send never shows twice.
+    const tmp = file + '.tmp';
+    fs.writeFileSync(tmp, info.message as Buffer);
+    fs.renameSync(tmp, file);
+  }
+}
+
+/** Test fake: keeps messages in memory. */
+export class MemoryMailTransport implements MailTransport {
+  readonly sent: (MailMessage & { from: string })[] = [];
+  async send(msg: MailMessage, from: string) {
+    if (!this.sent.some((m) => m.messageId === msg.messageId)) this.sent.push({ ...msg, from });
+  }
+}

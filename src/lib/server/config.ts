@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * Configuration: environment variables parsed by one schema at start-up, with embedded
+ * defaults, so `npm start` works on a fresh machine and a typo fails early and clearly.
+ */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  BASE_URL: z.url({ message: 'BASE_URL must be a full URL such as https://ruche.example.org' }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((s) => s.startsWith('postgres://') || s.startsWith('postgresql://') || s.startsWith('sqlite:') || s === '', {
+      message: 'DATABASE_URL must be postgres://user:pass@host/db, or sqlite:/path/to/file.db',
+    })
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .refine((s) => /^smtps?:\/\//.test(s), { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' })
+    .optional(),
+  MAIL_FROM: z.string().optional(),
+  MAIL_DOMAIN: z.string().optional(),
+  SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  baseUrl: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  smtpUrl?: string;
+  mailFrom: string;
+  mailDomain: string;
+  smtpInPort: number;
+  maxUploadBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one line per problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const db = e.DATABASE_URL;
+  const database: Config['database'] =
+    db && db.startsWith('postgres')
+      ? { kind: 'postgres', url: db }
+      : { kind: 'sqlite', file: db?.startsWith('sqlite:') ? db.slice('sqlite:'.length) : path.join(dataDir, 'ruche.db') };
+  const host = new URL(baseUrl).hostname;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl,
+    dataDir,
+    database,
+    smtpUrl: e.SMTP_URL,
+    mailDomain: e.MAIL_DOMAIN ?? host,
+    mailFrom: e.MAIL_FROM ?? `Ruche <noreply@${e.MAIL_DOMAIN ?? host}>`,
+    smtpInPort: e.SMTP_IN_PORT,
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,44 @@
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database> | Kysely<Database>;
+
+export type DbHandle = { db: Db; dialect: Dialect; close(): Promise<void> };
+
+// PostgreSQL returns bigint (COUNT, bigserial) as strings by default; these stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens SQLite (WAL, foreign keys on) or PostgreSQL behind the same Kysely interface. */
+export function openDatabase(
+  spec: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string },
+): DbHandle {
+  if (spec.kind === 'sqlite') {
+    if (spec.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(spec.file)), { recursive: true });
+    const sqlite = new SQLite(spec.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: spec.url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** True when the database answers a trivial query (used by /healthz). */
+export async function ping(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+import { sql } from 'kysely';
+import type { Db, Dialect } from './connect';
+import * as m001 from './migrations/001-foundation';
+
+type Migration = { up(db: any, dialect: Dialect): Promise<void> };
+/** Ordered list; a migration never changes once released, new ones are appended. */
+export const migrations: [string, Migration][] = [['001-foundation', m001]];
+
+/** Applies pending migrations, each in its own transaction. Returns the names applied. */
+export async function migrate(db: Db, dialect: Dialect): Promise<string[]> {
+  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at text NOT NULL)`.execute(db);
+  const done = new Set(
+    (await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(db)).rows.map((r) => r.name),
+  );
+  const applied: string[] = [];
+  for (const [name, m] of migrations) {
+    if (done.has(name)) continue;
+    await db.transaction().execute(async (tx) => {
+      await m.up(tx, dialect);
+      await sql`INSERT INTO schema_migrations (name, applied_at) VALUES (${name}, ${new Date().toISOString()})`.execute(tx);
+    });
+    applied.push(name);
+  }
+  return applied;
+}

@@ -1,0 +1,282 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Database tables as Kysely sees them (camelCase; snake_case in SQL via CamelCasePlugin).
+ * Times are ISO-8601 UTC strings; booleans are 0/1 integers; JSON is text. This subset
+ * behaves the same on SQLite and PostgreSQL.
+ */
+export interface Database {
+  instance: InstanceTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  authTokens: AuthTokensTable;
+  accessTokens: AccessTokensTable;
+  loginAttempts: LoginAttemptsTable;
+  groups: GroupsTable;
+  memberships: MembershipsTable;
+  joinRequests: JoinRequestsTable;
+  invitations: InvitationsTable;
+  groupLinks: GroupLinksTable;
+  discussions: DiscussionsTable;
+  comments: CommentsTable;
+  reactions: ReactionsTable;
+  discussionReads: DiscussionReadsTable;
+  notifications: NotificationsTable;
+  files: FilesTable;
+  drafts: DraftsTable;
+  searchDocs: SearchDocsTable;
+  events: EventsTable;
+  jobs: JobsTable;
+}
+
+export interface InstanceTable {
+  id: number; // always 1
+  name: string;
+  description: string;
+  openRegistration: number;
+  defaultLocale: string;
+  createdAt: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string; // lower-cased
+  name: string;
+  handle: string; // lower-cased, unique
+  passwordHash: string | null;
+  isAdmin: number;
+  locale: string; // fr | nl | en
+  timeZone: string; // IANA
+  bio: string;
+  avatarFileId: string | null;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie secret
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+  userAgent: string;
+}
+
+/** One-time links: magic login, password reset, email verification. Stored hashed. */
+export interface AuthTokensTable {
+  id: string;
+  kind: 'magic' | 'reset';
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: string;
+  key: string; // "email:x@y" or "ip:1.2.3.4"
+  createdAt: string;
+}
+
+export type Visibility = 'open' | 'closed' | 'secret';
+export type Role = 'admin' | 'member';
+
+export interface GroupsTable {
+  id: string;
+  parentId: string | null;
+  name: string;
+  slug: string;
+  description: string;
+  coverFileId: string | null;
+  visibility: Visibility;
+  createdBy: string;
+  createdAt: string;
+  /** Group-wide sequence of items (discussions and comments), for unread tracking. */
+  lastSeq: number;
+  discussionCount: number;
+  memberCount: number;
+  lastActivityAt: string;
+}
+
+export interface MembershipsTable {
+  groupId: string;
+  userId: string;
+  role: Role;
+  createdAt: string;
+  /** Items with seq <= readFloorSeq count as read (join time, or "mark all as read"). */
+  readFloorSeq: number;
+  /** Unread items in this group, maintained on write so the home page never counts. */
+  unreadCount: number;
+}
+
+export interface JoinRequestsTable {
+  id: string;
+  groupId: string;
+  userId: string;
+  message: string;
+  status: 'pending' | 'approved' | 'refused';
+  createdAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  groupId: string | null; // null: invitation to the association only
+  email: string | null; // null: a shareable link
+  tokenHash: string;
+  role: Role;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  maxUses: number | null;
+  useCount: number;
+  revokedAt: string | null;
+}
+
+export interface GroupLinksTable {
+  id: string;
+  groupId: string;
+  title: string;
+  url: string;
+  position: number;
+  createdAt: string;
+}
+
+export interface DiscussionsTable {
+  id: string;
+  groupId: string;
+  authorId: string;
+  title: string;
+  body: string;
+  bodyHtml: string;
+  seq: number;
+  lastSeq: number;
+  commentCount: number;
+  pinnedAt: string | null;
+  lockedAt: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  lastActivityAt: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  discussionId: string;
+  groupId: string;
+  authorId: string;
+  body: string;
+  bodyHtml: string;
+  seq: number;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  deletedBy: string | null;
+}
+
+export interface ReactionsTable {
+  targetId: string; // discussion or comment id
+  userId: string;
+  emoji: string;
+  createdAt: string;
+}
+
+export interface DiscussionReadsTable {
+  userId: string;
+  discussionId: string;
+  lastReadSeq: number;
+  updatedAt: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  userId: string;
+  kind: string; // 'mention' | 'join_request' | …
+  actorId: string | null;
+  groupId: string | null;
+  discussionId: string | null;
+  commentId: string | null;
+  data: string; // JSON
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface FilesTable {
+  id: string;
+  ownerId: string;
+  purpose: 'attachment' | 'avatar' | 'cover';
+  groupId: string | null;
+  discussionId: string | null;
+  commentId: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  hasPreview: number;
+  createdAt: string;
+}
+
+export interface DraftsTable {
+  userId: string;
+  key: string; // 'discussion:<groupId>' | 'comment:<discussionId>'
+  title: string;
+  body: string;
+  updatedAt: string;
+}
+
+export interface SearchDocsTable {
+  rowid: Generated<number>;
+  docId: string; // discussion or comment id
+  kind: 'discussion' | 'comment';
+  groupId: string;
+  discussionId: string;
+  title: string;
+  body: string;
+  createdAt: string;
+}
+
+/** Event log: every committed change, in order; realtime and integrations read it. */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  groupId: string | null;
+  actorId: string | null;
+  data: string;
+  createdAt: string;
+}
+
+/** Transactional outbox: jobs written in the same transaction as the change. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  runAt: string;
+  attempts: number;
+  lockedUntil: string | null;
+  lockedBy: string | null;
+  lastError: string | null;
+  doneAt: string | null;
+  createdAt: string;
+}
+
+export type User = Selectable<UsersTable>;
+export type Group = Selectable<GroupsTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type Discussion = Selectable<DiscussionsTable>;
+export type Comment = Selectable<CommentsTable>;
+export type FileRow = Selectable<FilesTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;

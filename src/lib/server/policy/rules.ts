@@ -1,0 +1,49 @@
+import type { Visibility } from '../db/schema';
+import { isGroupAdmin, isInstanceAdmin, isMember, isUser, type Actor } from './actor';
+
+/** The facts about a group that rules need. */
+export type GroupFacts = { id: string; visibility: Visibility; parentId: string | null };
+/** A discussion with its group's facts. */
+export type DiscussionFacts = { group: GroupFacts; authorId: string; lockedAt: string | null; deletedAt: string | null };
+/** A comment (or any authored item) with its discussion's facts. */
+export type ItemFacts = { discussion: DiscussionFacts; authorId: string; deletedAt: string | null };
+
+const moderates = (a: Actor, g: GroupFacts) => isInstanceAdmin(a) || isGroupAdmin(a, g.id);
+/** Anyone may know a group exists unless it is secret; members and instance admins always. */
+const seesGroup = (a: Actor, g: GroupFacts) => g.visibility !== 'secret' || isMember(a, g.id) || isInstanceAdmin(a);
+/** Content is public in open groups, members-only otherwise. */
+const readsGroup = (a: Actor, g: GroupFacts) => g.visibility === 'open' || isMember(a, g.id) || isInstanceAdmin(a);
+const isAuthor = (a: Actor, authorId: string) => isUser(a) && a.userId === authorId;
+
+/**
+ * Every ability of the application, one pure predicate each. Services call `authorize`,
+ * pages receive `abilities` to hide what the member may not do, and list queries use the
+ * SQL twins in `scope.ts`, which must agree with `group.see` and `group.read`.
+ */
+export const rules = {
+  'instance.admin': (a: Actor) => isInstanceAdmin(a),
+  'instance.outbox': (a: Actor) => isInstanceAdmin(a),
+  'group.create': (a: Actor) => isInstanceAdmin(a),
+  'group.createSub': (a: Actor, parent: GroupFacts) => moderates(a, parent),
+  'group.see': (a: Actor, g: GroupFacts) => seesGroup(a, g),
+  'group.read': (a: Actor, g: GroupFacts) => readsGroup(a, g),
+  'group.members': (a: Actor, g: GroupFacts) => readsGroup(a, g),
+  'group.join': (a: Actor, g: GroupFacts) => isUser(a) && !isMember(a, g.id) && g.visibility === 'open',
+  'group.requestJoin': (a: Actor, g: GroupFacts) => isUser(a) && !isMember(a, g.id) && g.visibility === 'closed',
+  'group.leave': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'group.manage': (a: Actor, g: GroupFacts) => moderates(a, g),
+  'group.invite': (a: Actor, g: GroupFacts) => moderates(a, g),
+  'discussion.create': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'discussion.read': (a: Actor, d: DiscussionFacts) => readsGroup(a, d.group),
+  'discussion.reply': (a: Actor, d: DiscussionFacts) => isMember(a, d.group.id) && !d.lockedAt && !d.deletedAt,
+  'discussion.react': (a: Actor, d: DiscussionFacts) => isMember(a, d.group.id) && !d.deletedAt,
+  'discussion.edit': (a: Actor, d: DiscussionFacts) => isAuthor(a, d.authorId) && !d.deletedAt,
+  'discussion.delete': (a: Actor, d: DiscussionFacts) => (isAuthor(a, d.authorId) || moderates(a, d.group)) && !d.deletedAt,
+  'discussion.moderate': (a: Actor, d: DiscussionFacts) => moderates(a, d.group),
+  'comment.edit': (a: Actor, c: ItemFacts) => isAuthor(a, c.authorId) && !c.deletedAt && !c.discussion.deletedAt,
+  'comment.delete': (a: Actor, c: ItemFacts) => (isAuthor(a, c.authorId) || moderates(a, c.discussion.group)) && !c.deletedAt,
+  'comment.react': (a: Actor, c: ItemFacts) => isMember(a, c.discussion.group.id) && !c.deletedAt,
+} as const;
+
+export type Ability = keyof typeof rules;
+export type ResourceOf<A extends Ability> = Parameters<(typeof rules)[A]>[1];

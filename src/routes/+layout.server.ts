@@ -1,0 +1,14 @@
+import type { LayoutServerLoad } from './$types';
+import { can } from '$lib/server/policy';
+
+export const load: LayoutServerLoad = async ({ locals }) => {
+  const instance = await locals.app.instance.get();
+  return {
+    user: locals.user ? { id: locals.user.id, name: locals.user.name, handle: locals.user.handle, avatarFileId: locals.user.avatarFileId } : null,
+    locale: locals.locale,
+    timeZone: locals.timeZone,
+    instanceName: instance?.name ?? 'Ruche',
+    openRegistration: instance?.openRegistration === 1,
+    isAdmin: can(locals.actor, 'instance.admin'),
+  };
+};

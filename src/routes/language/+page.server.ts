@@ -1,0 +1,19 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { isLocale } from '$lib/i18n';
+
+export const load: PageServerLoad = () => redirect(303, '/');
+
+/** Switches the interface language: stored on the profile when signed in, in a cookie otherwise. */
+export const actions: Actions = {
+  default: async ({ request, cookies, locals }) => {
+    const fd = await request.formData();
+    const locale = String(fd.get('locale') ?? '');
+    const next = String(fd.get('next') ?? '/');
+    if (isLocale(locale)) {
+      cookies.set('lang', locale, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400, secure: false });
+      if (locals.user) await locals.app.db.updateTable('users').set({ locale }).where('id', '=', locals.user.id).execute();
+    }
+    redirect(303, next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  },
+};
