@@ -1,0 +1,38 @@
+// `npm test`: unit and integration tests (SQLite, and PostgreSQL when TEST_PG_URL is set),
+// then the end-to-end journeys in Chromium against a real build. Ends with one plain line
+// "N passed, N failed" that CI reads.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-vitest-'));
+const vitest = 'node_modules/vitest/vitest.mjs';
+const extra = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function run(label, args) {
+  const out = path.join(tmp, `${label}.json`);
+  console.log(`\n=== ${label} ===`);
+  const r = spawnSync(process.execPath, [vitest, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra], { stdio: 'inherit', env: process.env });
+  if (fs.existsSync(out)) {
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed += j.numPassedTests;
+    failed += j.numFailedTests + (j.numTotalTestSuites && j.testResults.some((s) => s.status === 'failed' && s.assertionResults.length === 0) ? 1 : 0);
+    skipped += j.numPendingTests + j.numTodoTests;
+  } else if (r.status !== 0) failed += 1;
+}
+
+if (!process.env.SKIP_UNIT) run('unit-and-integration', ['--config', 'vitest.config.ts']);
+if (!process.env.SKIP_E2E) {
+  if (!process.env.SKIP_BUILD) {
+    console.log('\n=== build ===');
+    const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (b.status !== 0) failed += 1;
+  }
+  run('end-to-end', ['--config', 'vitest.e2e.config.ts']);
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp, type App } from '../../src/lib/server/app';
+import { loadConfig, type Config } from '../../src/lib/server/config';
+import { openDatabase } from '../../src/lib/server/db/connect';
+import { ManualClock } from '../../src/lib/server/kernel/clock';
+import { MemoryMailTransport } from '../../src/lib/server/adapters/mail/mail-transport';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** SQLite always; PostgreSQL too when TEST_PG_URL points at a server (CI sets it). */
+export const engines: Engine[] = process.env.TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export type TestApp = App & { clock: ManualClock; mailbox: MemoryMailTransport; cleanup(): Promise<void> };
+
+/**
+ * A fresh, migrated app per call: an in-memory SQLite database, or a brand-new PostgreSQL
+ * database, so test files run in parallel without truncating anything.
+ */
+export async function createTestApp(engine: Engine = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-test-'));
+  let dbUrl: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (engine === 'postgres') {
+    const base = process.env.TEST_PG_URL;
+    if (!base) throw new Error('TEST_PG_URL is not set');
+    const name = `ruche_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    dbUrl = u.toString();
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const config: Config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), ...env });
+  const handle = openDatabase(engine === 'sqlite' ? { kind: 'sqlite', file: ':memory:' } : config.database);
+  const clock = new ManualClock();
+  const mailbox = new MemoryMailTransport();
+  const app = await createApp(config, { handle, clock, mail: mailbox, log: () => {} });
+  return Object.assign(app, {
+    clock,
+    mailbox,
+    async cleanup() {
+      await app.close();
+      await dropDb?.();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
