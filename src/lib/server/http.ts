@@ -88,6 +88,9 @@ export async function api<R>(event: RequestEvent, fn: () => Promise<R>, status =
 
 /** Reads a JSON body, refusing non-JSON and oversize bodies with a clear error (inside `api`). */
 export async function jsonBody(event: RequestEvent, maxBytes = 256 * 1024): Promise<unknown> {
+  // Only application/json: a cross-site form cannot send it without a CORS preflight (CSRF).
+  const type = event.request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new DomainError('invalid', 'bad_json');
   const len = Number(event.request.headers.get('content-length') ?? 0);
   if (len > maxBytes) throw new DomainError('invalid', 'body_too_big');
   const text = await event.request.text();

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { extractMentions, renderMarkdown } from './markdown';
+
+describe('markdown', () => {
+  it('renders and strips scripts, handlers and javascript: links', () => {
+    const html = renderMarkdown('**hi** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>');
+    expect(html).toContain('<strong>hi</strong>');
+    expect(html).not.toMatch(/<script|<img|href="javascript/i);
+    expect(html).toContain("&lt;script&gt;");
+  });
+  it('links known mentions only, never inside code', () => {
+    const html = renderMarkdown('hello @Anne and @ghost, `@anne`', { knownHandles: new Set(['anne']) });
+    expect(html).toContain('<a class="mention" href="/u/anne">@Anne</a>');
+    expect(html).toContain('@ghost');
+    expect(html).toContain('<code>@anne</code>');
+  });
+  it('extracts mentions, not emails', () => {
+    expect(extractMentions('cc @anne_p @Bob mail me at x@y.org ```@code```')).toEqual(['anne_p', 'bob']);
+  });
+});

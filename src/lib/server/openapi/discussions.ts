@@ -1,0 +1,4 @@
+import type { Fragment } from './index';
+
+const fragment: Fragment = { paths: {} };
+export default fragment;
