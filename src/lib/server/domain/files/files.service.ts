@@ -1,8 +1,240 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import type { Deps } from '../../kernel/deps';
+import type { Tx } from '../../db/connect';
+import { invalidField, notFound, unauthenticated } from '../../kernel/errors';
+import { isUuid, newId, type FileId } from '../../kernel/ids';
+import { can, isUser, type Actor } from '../../policy';
+import type { FileRow, Visibility } from '../../db/schema';
 
-/** Files: to be filled in. */
+/** What pages and the API show of a stored file. */
+export type FileView = {
+  id: FileId;
+  name: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  isImage: boolean;
+  url: string;
+  previewUrl: string | null;
+  discussionId: string | null;
+  commentId: string | null;
+};
+
+export type Purpose = 'attachment' | 'avatar' | 'cover';
+
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+/** Attachments members share in an association: images, PDFs, office documents, text, archives. */
+const DOC_TYPES = new Set([
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/msword',
+  'application/vnd.ms-excel',
+]);
+const EXT_TYPES: Record<string, string> = {
+  pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', zip: 'application/zip',
+  odt: 'application/vnd.oasis.opendocument.text', ods: 'application/vnd.oasis.opendocument.spreadsheet', odp: 'application/vnd.oasis.opendocument.presentation',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', doc: 'application/msword', xls: 'application/vnd.ms-excel',
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif',
+};
+const IMAGE_MAX_BYTES = 8 * 1024 * 1024;
+const SHARP_FORMAT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
+
+export type UploadInput = { file: File | Blob & { name?: string }; purpose: Purpose; groupId?: string | null };
+
+/**
+ * Uploaded files: avatars and covers (resized, stored as WebP), attachments (any accepted
+ * type, with a WebP preview for images). Content is checked by its bytes, not its name:
+ * an "image" that sharp cannot decode is refused. Reading goes through the policy: an
+ * attachment is readable exactly by those who may read its discussion.
+ */
 export function createFilesService(deps: Deps) {
-  void deps;
-  return {};
+  const { db, clock, config } = deps;
+  const dir = path.join(config.dataDir, 'files');
+  const pathOf = (id: string, variant: 'original' | 'preview') => path.join(dir, id.slice(-2), `${id}${variant === 'preview' ? '.preview.webp' : ''}`);
+
+  const view = (f: FileRow): FileView => ({
+    id: f.id as FileId,
+    name: f.name,
+    mime: f.mime,
+    size: f.size,
+    width: f.width,
+    height: f.height,
+    isImage: IMAGE_TYPES.has(f.mime),
+    url: `/files/${f.id}`,
+    previewUrl: f.hasPreview ? `/files/${f.id}/preview` : null,
+    discussionId: f.discussionId,
+    commentId: f.commentId,
+  });
+
+  function writeAtomic(p: string, data: Buffer) {
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    const tmp = `${p}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, p);
+  }
+
+  return {
+    /** Validates, processes and stores one upload; returns its view. Not yet linked to anything. */
+    async upload(actor: Actor, input: UploadInput): Promise<FileView> {
+      if (!isUser(actor)) unauthenticated();
+      const file = input.file;
+      if (!file || typeof (file as Blob).arrayBuffer !== 'function' || file.size === 0) invalidField('file', 'required');
+      const limit = input.purpose === 'attachment' ? config.maxUploadBytes : IMAGE_MAX_BYTES;
+      if (file.size > limit) invalidField('file', 'file_too_big', { max: Math.round(limit / 1024 / 1024) });
+      const rawName = ((file as File).name || 'file').replace(/[\\/\x00-\x1f]/g, '_').slice(-120);
+      const buf = Buffer.from(await file.arrayBuffer());
+      const id = newId<FileId>();
+      let mime = (file.type || '').toLowerCase().split(';')[0];
+      if (!mime || mime === 'application/octet-stream') mime = EXT_TYPES[rawName.split('.').pop()?.toLowerCase() ?? ''] ?? mime;
+      let width: number | null = null;
+      let height: number | null = null;
+      let hasPreview = 0;
+      let stored = buf;
+      let name = rawName;
+
+      if (input.purpose !== 'attachment' || IMAGE_TYPES.has(mime)) {
+        let meta: sharp.Metadata;
+        try {
+          meta = await sharp(buf, { limitInputPixels: 50_000_000 }).metadata();
+        } catch {
+          return invalidField('file', 'file_type');
+        }
+        const real = SHARP_FORMAT_MIME[meta.format ?? ''];
+        if (!real) invalidField('file', 'file_type');
+        mime = real;
+        if (input.purpose === 'avatar') {
+          stored = await sharp(buf).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+          mime = 'image/webp';
+          width = height = 256;
+          name = 'avatar.webp';
+        } else if (input.purpose === 'cover') {
+          stored = await sharp(buf).rotate().resize(1200, 400, { fit: 'cover' }).webp({ quality: 80 }).toBuffer();
+          mime = 'image/webp';
+          width = 1200;
+          height = 400;
+          name = 'cover.webp';
+        } else {
+          const rotated = sharp(buf).rotate();
+          const m2 = await rotated.metadata();
+          width = m2.autoOrient?.width ?? meta.width ?? null;
+          height = m2.autoOrient?.height ?? meta.height ?? null;
+          const preview = await sharp(buf).rotate().resize({ width: 800, height: 800, fit: 'inside', withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+          writeAtomic(pathOf(id, 'preview'), preview);
+          hasPreview = 1;
+        }
+      } else if (!DOC_TYPES.has(mime)) {
+        invalidField('file', 'file_type');
+      }
+
+      writeAtomic(pathOf(id, 'original'), stored);
+      await db
+        .insertInto('files')
+        .values({
+          id,
+          ownerId: actor.userId,
+          purpose: input.purpose,
+          groupId: input.groupId ?? null,
+          discussionId: null,
+          commentId: null,
+          name,
+          mime,
+          size: stored.length,
+          width,
+          height,
+          hasPreview,
+          createdAt: clock.now().toISOString(),
+        })
+        .execute();
+      return view((await db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as FileRow);
+    },
+
+    /**
+     * Links uploaded attachments to a discussion or comment, inside the caller's transaction.
+     * Only the owner's own, not-yet-linked attachments can be linked.
+     */
+    async attach(tx: Tx, fileIds: string[], target: { ownerId: string; groupId: string; discussionId: string; commentId?: string | null }) {
+      const ids = [...new Set(fileIds)].filter(isUuid);
+      if (ids.length === 0) return;
+      if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
+      const res = await tx
+        .updateTable('files')
+        .set({ groupId: target.groupId, discussionId: target.discussionId, commentId: target.commentId ?? null })
+        .where('id', 'in', ids)
+        .where('ownerId', '=', target.ownerId)
+        .where('purpose', '=', 'attachment')
+        .where('discussionId', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
+    },
+
+    /** Every attachment of a discussion and its comments, oldest first. */
+    async forDiscussion(discussionId: string): Promise<FileView[]> {
+      const rows = await db.selectFrom('files').selectAll().where('discussionId', '=', discussionId).orderBy('id').execute();
+      return rows.map((r) => view(r as FileRow));
+    },
+
+    /** A file's views by id (for drafts and re-rendered forms): only the actor's own uploads. */
+    async ownUploads(actor: Actor, ids: string[]): Promise<FileView[]> {
+      const valid = ids.filter(isUuid);
+      if (!isUser(actor) || valid.length === 0) return [];
+      const rows = await db.selectFrom('files').selectAll().where('id', 'in', valid).where('ownerId', '=', actor.userId).execute();
+      return rows.map((r) => view(r as FileRow));
+    },
+
+    /**
+     * Opens a file for download if the actor may read it. Avatars are visible to signed-in
+     * members; covers follow `group.see`; attachments follow `discussion.read` of their
+     * discussion (soft-deleted comments or discussions hide their files); an attachment not
+     * linked yet is readable by its owner only. Anything else: not found.
+     */
+    async open(actor: Actor, id: string, variant: 'original' | 'preview') {
+      if (!isUuid(id)) notFound();
+      const f = await db
+        .selectFrom('files')
+        .leftJoin('groups', 'groups.id', 'files.groupId')
+        .leftJoin('discussions', 'discussions.id', 'files.discussionId')
+        .leftJoin('comments', 'comments.id', 'files.commentId')
+        .selectAll('files')
+        .select(['groups.visibility', 'groups.parentId', 'discussions.deletedAt as discussionDeletedAt', 'discussions.authorId as discussionAuthorId', 'discussions.lockedAt', 'comments.deletedAt as commentDeletedAt'])
+        .where('files.id', '=', id)
+        .executeTakeFirst();
+      if (!f) return notFound();
+      const group = f.groupId && f.visibility ? { id: f.groupId, visibility: f.visibility as Visibility, parentId: f.parentId ?? null } : null;
+      let ok = false;
+      if (f.purpose === 'avatar') ok = isUser(actor);
+      else if (f.purpose === 'cover') ok = group ? can(actor, 'group.see', group) : isUser(actor) && actor.userId === f.ownerId;
+      else if (!f.discussionId) ok = isUser(actor) && actor.userId === f.ownerId;
+      else
+        ok =
+          !!group &&
+          !f.discussionDeletedAt &&
+          !f.commentDeletedAt &&
+          can(actor, 'discussion.read', { group, authorId: f.discussionAuthorId ?? '', lockedAt: f.lockedAt ?? null, deletedAt: null });
+      if (!ok) notFound();
+      if (variant === 'preview' && !f.hasPreview) notFound();
+      const p = pathOf(f.id, variant);
+      if (!fs.existsSync(p)) notFound();
+      return {
+        path: p,
+        mime: variant === 'preview' ? 'image/webp' : f.mime,
+        name: f.name,
+        size: fs.statSync(p).size,
+        /** Public-ish images may be cached by the browser; attachments stay private. */
+        cache: f.purpose === 'attachment' ? 'private, max-age=3600' : 'private, max-age=86400',
+      };
+    },
+  };
 }
 export type FilesService = ReturnType<typeof createFilesService>;
