@@ -8,6 +8,9 @@ export type DiscussionFacts = { group: GroupFacts; authorId: string; lockedAt: s
 /** A comment (or any authored item) with its discussion's facts. */
 export type ItemFacts = { discussion: DiscussionFacts; authorId: string; deletedAt: string | null };
 
+/** A direct conversation: who takes part. */
+export type DirectFacts = { participantIds: readonly string[] };
+
 const moderates = (a: Actor, g: GroupFacts) => isInstanceAdmin(a) || isGroupAdmin(a, g.id);
 /** Anyone may know a group exists unless it is secret; members and instance admins always. */
 const seesGroup = (a: Actor, g: GroupFacts) => g.visibility !== 'secret' || isMember(a, g.id) || isInstanceAdmin(a);
@@ -23,6 +26,10 @@ const isAuthor = (a: Actor, authorId: string) => isUser(a) && a.userId === autho
 export const rules = {
   'instance.admin': (a: Actor) => isInstanceAdmin(a),
   'instance.outbox': (a: Actor) => isInstanceAdmin(a),
+  // accounts: a member manages their own account; members' identities are seen by members only
+  'account.self': (a: Actor) => isUser(a),
+  'user.see': (a: Actor) => isUser(a),
+  'user.manage': (a: Actor) => isInstanceAdmin(a),
   'group.create': (a: Actor) => isInstanceAdmin(a),
   'group.createSub': (a: Actor, parent: GroupFacts) => moderates(a, parent),
   'group.see': (a: Actor, g: GroupFacts) => seesGroup(a, g),
@@ -43,6 +50,13 @@ export const rules = {
   'comment.edit': (a: Actor, c: ItemFacts) => isAuthor(a, c.authorId) && !c.deletedAt && !c.discussion.deletedAt,
   'comment.delete': (a: Actor, c: ItemFacts) => (isAuthor(a, c.authorId) || moderates(a, c.discussion.group)) && !c.deletedAt,
   'comment.react': (a: Actor, c: ItemFacts) => isMember(a, c.discussion.group.id) && !c.deletedAt,
+  // chat: a group's chat is read like the group and written by its members; direct conversations by their participants only
+  'chat.read': (a: Actor, g: GroupFacts) => readsGroup(a, g),
+  'chat.post': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'chat.moderate': (a: Actor, g: GroupFacts) => moderates(a, g),
+  'dm.start': (a: Actor) => isUser(a),
+  'dm.read': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
+  'dm.post': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
 } as const;
 
 export type Ability = keyof typeof rules;

@@ -1,10 +1,35 @@
 import type { Deps } from '../../kernel/deps';
+import type { Tx } from '../../db/connect';
+import type { Clock } from '../../kernel/clock';
 import { hashSecret, newSecret, type UserId } from '../../kernel/ids';
 import type { Actor } from '../../policy/actor';
 import type { Role } from '../../db/schema';
 
 export const SESSION_COOKIE = 'ruche_session';
-const SESSION_DAYS = 30;
+export const SESSION_DAYS = 30;
+
+export type StartedSession = { token: string; expiresAt: Date; userId: UserId };
+
+/**
+ * Writes a brand-new session in the caller's transaction (a fresh random id on every login,
+ * so a session id planted before login is never promoted). Returns the cookie value.
+ */
+export async function startSessionIn(db: Tx, clock: Clock, userId: UserId, userAgent = ''): Promise<StartedSession> {
+  const token = newSecret();
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86400_000);
+  await db
+    .insertInto('sessions')
+    .values({ id: hashSecret(token), userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), lastSeenAt: now.toISOString(), userAgent: userAgent.slice(0, 300) })
+    .execute();
+  return { token, expiresAt, userId };
+}
+
+/** Ends the session behind a cookie value, if any (used before starting a new one). */
+export async function endSessionIn(db: Tx, token: string | undefined | null): Promise<void> {
+  if (!token || token.length > 100) return;
+  await db.deleteFrom('sessions').where('id', '=', hashSecret(token)).execute();
+}
 
 /** Sessions: an opaque random cookie; the database keeps only its hash. */
 export function createSessions(deps: Deps) {
@@ -12,19 +37,12 @@ export function createSessions(deps: Deps) {
   return {
     /** Starts a new session (always a fresh id: rotation on every login). Returns the cookie value. */
     async start(userId: UserId, userAgent = ''): Promise<{ token: string; expiresAt: Date }> {
-      const token = newSecret();
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86400_000);
-      await db
-        .insertInto('sessions')
-        .values({ id: hashSecret(token), userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), lastSeenAt: now.toISOString(), userAgent: userAgent.slice(0, 300) })
-        .execute();
-      return { token, expiresAt };
+      return startSessionIn(db, clock, userId, userAgent);
     },
 
     /** Ends one session (log out). */
     async end(token: string) {
-      await db.deleteFrom('sessions').where('id', '=', hashSecret(token)).execute();
+      await endSessionIn(db, token);
     },
 
     /** Ends every session of a user (after a password reset). */

@@ -5,6 +5,10 @@ import { fields, parse } from '../../kernel/validate';
 import { insertUser } from '../accounts/users';
 import { authorize, type Actor } from '../../policy';
 import { recordEvent } from '../../kernel/outbox';
+import { notFound } from '../../kernel/errors';
+import { can } from '../../policy';
+import path from 'node:path';
+import { createOutbox } from './outbox';
 
 const SetupInput = z.object({
   associationName: z.string().trim().min(2, 'too_short').max(120, 'too_long'),
@@ -18,7 +22,8 @@ const SetupInput = z.object({
 const SettingsInput = z.object({
   name: z.string().trim().min(2, 'too_short').max(120, 'too_long'),
   description: z.string().trim().max(5000, 'too_long').default(''),
-  openRegistration: z.coerce.boolean().default(false),
+  // A checkbox sends "on" or nothing; the API sends a boolean.
+  openRegistration: z.union([z.boolean(), z.enum(['on', '1', 'true', '0', 'false']).transform((v) => v === 'on' || v === '1' || v === 'true')]).default(false),
   defaultLocale: fields.locale,
 });
 
@@ -44,12 +49,23 @@ export function createInstanceService(deps: Deps) {
         return user;
       });
     },
+    /** The settings form's current values (administrators only; others get "not found"). */
+    async getSettings(actor: Actor) {
+      if (!can(actor, 'instance.admin')) notFound();
+      const i = (await get()) ?? notFound();
+      return { name: i.name, description: i.description, openRegistration: i.openRegistration === 1, defaultLocale: i.defaultLocale };
+    },
     /** Changes the association's name, description, default language and registration mode. */
     async updateSettings(actor: Actor, raw: unknown) {
+      if (!can(actor, 'instance.admin')) notFound();
       authorize(actor, 'instance.admin');
       const input = parse(SettingsInput, raw);
-      await db.updateTable('instance').set({ ...input, openRegistration: input.openRegistration ? 1 : 0 }).where('id', '=', 1).execute();
+      await inTx(deps, async (tx) => {
+        await tx.updateTable('instance').set({ ...input, openRegistration: input.openRegistration ? 1 : 0 }).where('id', '=', 1).execute();
+        await recordEvent(tx, { type: 'instance.settings_changed', actorId: actor.kind === 'user' ? actor.userId : null }, clock.now());
+      });
     },
+    ...createOutbox(path.join(deps.config.dataDir, 'mail')),
   };
 }
 export type InstanceService = ReturnType<typeof createInstanceService>;

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { inTx, type Deps } from '../../kernel/deps';
+import type { Tx } from '../../db/connect';
+import { invalid, notFound } from '../../kernel/errors';
+import { hashSecret, newId, newSecret, type UserId } from '../../kernel/ids';
+import { enqueueJob, recordEvent } from '../../kernel/outbox';
+import { fields, parse } from '../../kernel/validate';
+import { hashPassword, verifyPassword } from './passwords';
+import { endSessionIn, startSessionIn, type StartedSession } from './sessions';
+import { insertUser, isValidTimeZone } from './users';
+import { LIMITS, assertNotBlocked, clearAttempts, emailKey, ipKey, mailKey, blockedFor, recordAttempt } from './rate-limit';
+import { accountMail } from './mails';
+
+export const MAGIC_MINUTES = 15;
+export const RESET_MINUTES = 60;
+
+/** Where the request came from: used for rate limits, session rotation and the session list. */
+export type ClientContext = { ip?: string; userAgent?: string; previousToken?: string | null };
+
+export const LoginInput = z.object({ email: fields.email, password: z.string().min(1, 'required').max(200, 'too_long') });
+export const EmailInput = z.object({ email: fields.email });
+export const TokenInput = z.object({ token: z.string().min(10, 'link_unknown').max(100, 'link_unknown') });
+export const ResetInput = TokenInput.extend({ password: fields.password });
+export const RegisterInput = z.object({
+  email: fields.email,
+  name: fields.name,
+  password: fields.password,
+  locale: fields.locale.default('fr'),
+  timeZone: z.string().refine(isValidTimeZone, 'bad_value').default('Europe/Brussels'),
+});
+export type RegisterInput = z.input<typeof RegisterInput>;
+
+export type LinkState = 'valid' | 'expired' | 'used' | 'unknown';
+
+// Verifying against a real hash when the email is unknown keeps response times alike.
+let dummyHash: Promise<string> | null = null;
+const dummy = () => (dummyHash ??= hashPassword('not a real password, only for timing'));
+
+/** Logging in and out, one-time links, registration. */
+export function createAuth(deps: Deps) {
+  const { db, clock, config } = deps;
+
+  async function startFresh(tx: Tx, userId: UserId, ctx: ClientContext): Promise<StartedSession> {
+    await endSessionIn(tx, ctx.previousToken);
+    return startSessionIn(tx, clock, userId, ctx.userAgent ?? '');
+  }
+
+  async function linkState(tx: Tx, kind: 'magic' | 'reset', token: string) {
+    const row = await tx
+      .selectFrom('authTokens')
+      .innerJoin('users', 'users.id', 'authTokens.userId')
+      .select(['authTokens.id', 'authTokens.userId', 'authTokens.expiresAt', 'authTokens.usedAt', 'users.disabledAt', 'users.email'])
+      .where('tokenHash', '=', hashSecret(token))
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    const state: LinkState = !row || row.disabledAt ? 'unknown' : row.usedAt ? 'used' : row.expiresAt <= clock.now().toISOString() ? 'expired' : 'valid';
+    return { state, row };
+  }
+
+  /** Marks a link used, once: two clicks racing each other cannot both log in. */
+  async function consume(tx: Tx, kind: 'magic' | 'reset', token: string) {
+    const { state, row } = await linkState(tx, kind, token);
+    if (state !== 'valid' || !row) return invalid([], `link_${state}`);
+    const r = await tx.updateTable('authTokens').set({ usedAt: clock.now().toISOString() }).where('id', '=', row.id).where('usedAt', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) invalid([], 'link_used');
+    return { userId: row.userId as UserId, email: row.email };
+  }
+
+  /** Creates a one-time link and enqueues its mail; silent when the email has no active account. */
+  async function sendLink(kind: 'magic' | 'reset', raw: unknown) {
+    const { email } = parse(EmailInput, raw);
+    const now = clock.now();
+    const user = await db.selectFrom('users').select(['id', 'name', 'locale', 'email']).where('email', '=', email).where('disabledAt', 'is', null).executeTakeFirst();
+    // No mail bombing: beyond a few mails per quarter hour to one address, stay silent.
+    if (!user || (await blockedFor(db, mailKey(email), LIMITS.mail, now)) !== null) return;
+    const minutes = kind === 'magic' ? MAGIC_MINUTES : RESET_MINUTES;
+    await inTx(deps, async (tx) => {
+      const token = newSecret();
+      await tx
+        .insertInto('authTokens')
+        .values({ id: newId(), kind, tokenHash: hashSecret(token), userId: user.id, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(), usedAt: null })
+        .execute();
+      const instance = await tx.selectFrom('instance').select('name').executeTakeFirst();
+      const url = `${config.baseUrl}/${kind === 'magic' ? 'magic' : 'reset'}/${token}`;
+      await enqueueJob(tx, 'mail.send', accountMail(kind, { to: user.email, name: user.name, locale: user.locale, url, minutes, associationName: instance?.name ?? 'Ruche', mailDomain: config.mailDomain }), now);
+      await recordAttempt(tx, [mailKey(email)], now);
+      await recordEvent(tx, { type: kind === 'magic' ? 'user.login_link_sent' : 'user.reset_link_sent', actorId: user.id }, now);
+    });
+  }
+
+  return {
+    /**
+     * Email + password login. Refuses without checking the password once the email (5) or
+     * the IP (30) has failed too often within 15 minutes; a success clears the email's count.
+     * Starts a fresh session and ends the one the browser had.
+     */
+    async login(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
+      const input = parse(LoginInput, raw);
+      const now = clock.now();
+      const keys: [string, number][] = [[emailKey(input.email), LIMITS.email]];
+      if (ctx.ip) keys.push([ipKey(ctx.ip), LIMITS.ip]);
+      await assertNotBlocked(db, keys, now);
+      const user = await db.selectFrom('users').select(['id', 'passwordHash', 'disabledAt']).where('email', '=', input.email).executeTakeFirst();
+      const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummy(), input.password), false);
+      if (!user || !ok || user.disabledAt) {
+        // Recorded outside any transaction that could roll it back.
+        await recordAttempt(db, keys.map(([k]) => k), now);
+        return invalid([], 'bad_credentials');
+      }
+      return inTx(deps, async (tx) => {
+        await clearAttempts(tx, emailKey(input.email));
+        const s = await startFresh(tx, user.id as UserId, ctx);
+        await recordEvent(tx, { type: 'user.logged_in', actorId: user.id, data: { method: 'password' } }, now);
+        return s;
+      });
+    },
+
+    /** Ends the session behind a cookie value (log out). Unknown values are ignored. */
+    async logout(raw: { token?: string | null }) {
+      await endSessionIn(db, raw.token);
+    },
+
+    /** "Email me a login link": valid 15 minutes, single use. Same answer whether the email exists or not. */
+    async requestMagicLink(raw: unknown): Promise<void> {
+      await sendLink('magic', raw);
+    },
+
+    /** "Forgot password": a reset link valid one hour. Same answer whether the email exists or not. */
+    async requestPasswordReset(raw: unknown): Promise<void> {
+      await sendLink('reset', raw);
+    },
+
+    /** What a one-time link is worth, without using it (GET of the link must not consume it). */
+    async inspectLink(kind: 'magic' | 'reset', raw: unknown): Promise<LinkState> {
+      const r = TokenInput.safeParse(raw);
+      if (!r.success) return 'unknown';
+      return (await linkState(db, kind, r.data.token)).state;
+    },
+
+    /** Logs in with a magic link (the confirm button's POST). */
+    async loginWithMagicLink(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
+      const { token } = parse(TokenInput, raw);
+      return inTx(deps, async (tx) => {
+        const { userId, email } = await consume(tx, 'magic', token);
+        await clearAttempts(tx, emailKey(email));
+        const s = await startFresh(tx, userId, ctx);
+        await recordEvent(tx, { type: 'user.logged_in', actorId: userId, data: { method: 'magic_link' } }, clock.now());
+        return s;
+      });
+    },
+
+    /** Sets a new password from a reset link: ends every other session, then logs in. */
+    async resetPassword(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
+      const input = parse(ResetInput, raw);
+      const passwordHash = await hashPassword(input.password);
+      return inTx(deps, async (tx) => {
+        const { userId, email } = await consume(tx, 'reset', input.token);
+        await tx.updateTable('users').set({ passwordHash }).where('id', '=', userId).execute();
+        await tx.deleteFrom('sessions').where('userId', '=', userId).execute();
+        await clearAttempts(tx, emailKey(email));
+        const s = await startSessionIn(tx, clock, userId, ctx.userAgent ?? '');
+        await recordEvent(tx, { type: 'user.password_reset', actorId: userId }, clock.now());
+        return s;
+      });
+    },
+
+    /** True when anyone may create an account without an invitation (admin setting). */
+    async registrationOpen(): Promise<boolean> {
+      const i = await db.selectFrom('instance').select('openRegistration').where('id', '=', 1).executeTakeFirst();
+      return i?.openRegistration === 1;
+    },
+
+    /** Open registration (only when the association allows it): creates the account and logs in. */
+    async register(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
+      const input = parse(RegisterInput, raw);
+      return inTx(deps, async (tx) => {
+        const i = await tx.selectFrom('instance').select('openRegistration').where('id', '=', 1).executeTakeFirst();
+        if (i?.openRegistration !== 1) notFound('registration_closed');
+        const user = await insertUser(deps, tx, input);
+        await recordEvent(tx, { type: 'user.registered', actorId: user.id, data: { via: 'open' } }, clock.now());
+        return startFresh(tx, user.id, ctx);
+      });
+    },
+
+    /**
+     * Creates an account for someone accepting an invitation, and starts their session, all
+     * inside the caller's transaction (so the invitation's use count and the account commit
+     * together). Input is unvalidated: `{ email, name, password, locale, timeZone }`; errors
+     * are field errors on those names (`email_taken`, `too_short`…). The caller sets the
+     * session cookie from the returned `token`/`expiresAt` after the transaction commits.
+     */
+    async registerWithInvitation(tx: Tx, raw: unknown, ctx: ClientContext = {}): Promise<StartedSession & { handle: string }> {
+      const input = parse(RegisterInput, raw);
+      const user = await insertUser(deps, tx, input);
+      await recordEvent(tx, { type: 'user.registered', actorId: user.id, data: { via: 'invitation' } }, clock.now());
+      const s = await startFresh(tx, user.id, ctx);
+      return { ...s, handle: user.handle };
+    },
+  };
+}
