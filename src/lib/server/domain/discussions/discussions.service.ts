@@ -1,8 +1,244 @@
-import type { Deps } from '../../kernel/deps';
+import { z } from 'zod';
+import { inTx, type Deps } from '../../kernel/deps';
+import { notFound, unauthenticated } from '../../kernel/errors';
+import { newId, type DiscussionId } from '../../kernel/ids';
+import { parse } from '../../kernel/validate';
+import { recordEvent } from '../../kernel/outbox';
+import { abilities, authorize, can, isUser, type Actor } from '../../policy';
+import { createFilesService } from '../files/files.service';
+import { formFiles, uploadAll } from './attachments';
+import { createComments, loadThread } from './comments';
+import { discussionFacts, discussionOr404, groupBySlugOr404, groupFactsOf, nextSeq, renderBody, usersById, type DiscussionRow } from './discussions.repo';
+import { createDrafts, dropDraft } from './drafts';
+import { createHome } from './home';
+import { createMentions, notifyMentions } from './mentions';
+import { reactionsFor } from './reactions';
+import { createReactions } from './reactions';
+import { countPosted, createReads, forgetUnread, markDiscussionRead, newCounts } from './reads';
+import { CreateDiscussionInput, DiscussionRef, EditDiscussionInput, ListInput, ModerateInput, PreviewInput } from './schemas';
+import { createSearch, indexItem, unindexDiscussion } from './search';
+import { presentDiscussion, presentSummary, type DiscussionSummary, type DiscussionView } from './views';
 
-/** Discussions: to be filled in. */
+export type { DiscussionView, DiscussionSummary, CommentView, ReactionView } from './views';
+export { REACTIONS } from './schemas';
+
+
+const CreateForm = CreateDiscussionInput.extend({ files: formFiles });
+const listCursor = (s: string | null | undefined) => {
+  const [at, id] = (s ?? '').split('|');
+  return at && id ? { at, id } : null;
+};
+
+/**
+ * Discussions of a group and their comments, unread tracking, mentions, reactions, drafts
+ * and search. Every function takes the acting member first and unvalidated input second;
+ * every write is one transaction with its event.
+ */
 export function createDiscussionsService(deps: Deps) {
-  void deps;
-  return {};
+  const { db, clock } = deps;
+  const files = createFilesService(deps);
+
+  /** A discussion as the actor sees it, without touching read marks. */
+  async function view(actor: Actor, d: DiscussionRow): Promise<DiscussionView> {
+    const users = await usersById(db, [d.authorId]);
+    const reactions = (await reactionsFor(db, actor, [d.id])).get(d.id) ?? [];
+    const all = d.deletedAt ? [] : await files.forDiscussion(d.id);
+    const n = (await newCounts(db, actor, [d])).get(d.id) ?? (isUser(actor) && actor.roles.has(d.groupId) ? 0 : null);
+    return presentDiscussion(d, users, { newCount: n, reactions, files: all.filter((f) => !f.commentId) });
+  }
+
+  const service = {
+    /** Starts a discussion in a group (members only), with its attachments and mentions. */
+    async create(actor: Actor, raw: unknown): Promise<DiscussionView> {
+      const input = parse(CreateForm, raw);
+      const g = await groupBySlugOr404(db, input.groupSlug);
+      authorize(actor, 'discussion.create', groupFactsOf(g));
+      if (!isUser(actor)) return unauthenticated();
+      const uploaded = await uploadAll(files, actor, input.files, g.id);
+      const id = newId<DiscussionId>();
+      await inTx(deps, async (tx) => {
+        const now = clock.now().toISOString();
+        const seq = await nextSeq(tx, g.id, now);
+        await tx
+          .insertInto('discussions')
+          .values({ id, groupId: g.id, authorId: actor.userId, title: input.title, body: input.body, bodyHtml: await renderBody(tx, input.body), seq, lastSeq: seq, commentCount: 0, pinnedAt: null, lockedAt: null, createdAt: now, editedAt: null, deletedAt: null, lastActivityAt: now })
+          .execute();
+        await tx.updateTable('groups').set((eb) => ({ discussionCount: eb('discussionCount', '+', 1) })).where('id', '=', g.id).execute();
+        await countPosted(tx, g.id, actor.userId);
+        await files.attach(tx, [...input.fileIds, ...uploaded], { ownerId: actor.userId, groupId: g.id, discussionId: id });
+        await indexItem(tx, { docId: id, kind: 'discussion', groupId: g.id, discussionId: id, title: input.title, body: input.body, createdAt: now });
+        const d = (await discussionOr404(tx, id)) as DiscussionRow;
+        const mentioned = await notifyMentions(tx, { text: input.body, authorId: actor.userId, discussion: d, commentId: null, now });
+        await dropDraft(tx, actor.userId, `discussion:${g.id}`);
+        await recordEvent(tx, { type: 'discussion.started', groupId: g.id, actorId: actor.userId, data: { discussionId: id, seq, title: input.title, mentioned } }, clock.now());
+      });
+      return view(actor, (await discussionOr404(db, id)) as DiscussionRow);
+    },
+
+    /**
+     * A group's discussions: pinned ones first (on the first page), then latest activity,
+     * keyset-paged on (lastActivityAt, id). "N new" is computed for the page's rows only.
+     */
+    async listForGroup(actor: Actor, raw: unknown) {
+      const input = parse(ListInput, raw);
+      const g = await groupBySlugOr404(db, input.groupSlug);
+      authorize(actor, 'group.read', groupFactsOf(g));
+      const after = listCursor(input.after);
+      const base = () => db.selectFrom('discussions').selectAll().where('groupId', '=', g.id).where('deletedAt', 'is', null);
+      const pinned = after ? [] : await base().where('pinnedAt', 'is not', null).orderBy('pinnedAt', 'desc').limit(50).execute();
+      let q = base().where('pinnedAt', 'is', null);
+      if (after) q = q.where((eb) => eb.or([eb('lastActivityAt', '<', after.at), eb.and([eb('lastActivityAt', '=', after.at), eb('id', '<', after.id)])]));
+      const rows = await q.orderBy('lastActivityAt', 'desc').orderBy('id', 'desc').limit(input.limit + 1).execute();
+      const page = rows.slice(0, input.limit);
+      const all = [...pinned, ...page];
+      const users = await usersById(db, all.map((r) => r.authorId));
+      const counts = await newCounts(db, actor, all);
+      const member = isUser(actor) && actor.roles.has(g.id);
+      const present = (r: (typeof all)[number]): DiscussionSummary => presentSummary({ ...r, group: g }, users, member ? (counts.get(r.id) ?? 0) : null);
+      const unread = member ? await db.selectFrom('memberships').select('unreadCount').where('groupId', '=', g.id).where('userId', '=', actor.userId).executeTakeFirst() : undefined;
+      const last = page[page.length - 1];
+      return {
+        group: { id: g.id, slug: g.slug, name: g.name, visibility: g.visibility, unreadCount: unread ? Number(unread.unreadCount) : null },
+        pinned: pinned.map(present),
+        items: page.map(present),
+        next: rows.length > input.limit && last ? `${last.lastActivityAt}|${last.id}` : null,
+        can: abilities(actor, ['discussion.create', 'group.read'], groupFactsOf(g)),
+      };
+    },
+
+    /** What the new-discussion page needs: the group and the member's saved draft. */
+    async newDiscussionForm(actor: Actor, raw: unknown) {
+      const input = parse(z.object({ groupSlug: ListInput.shape.groupSlug }), raw);
+      const g = await groupBySlugOr404(db, input.groupSlug);
+      authorize(actor, 'discussion.create', groupFactsOf(g));
+      if (!isUser(actor)) return unauthenticated();
+      const draft = await db.selectFrom('drafts').select(['key', 'title', 'body', 'updatedAt']).where('userId', '=', actor.userId).where('key', '=', `discussion:${g.id}`).executeTakeFirst();
+      return { group: { id: g.id, slug: g.slug, name: g.name }, draftKey: `discussion:${g.id}`, draft: draft ?? null };
+    },
+
+    /**
+     * Opens a discussion with its comments and marks everything shown as read. Returns the
+     * seq of the first item that was unread before (for the #unread anchor).
+     */
+    async open(actor: Actor, raw: unknown) {
+      const { discussionId } = parse(DiscussionRef, raw);
+      const d = await discussionOr404(db, discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d));
+      const thread = d.deletedAt ? null : await loadThread(db, files, actor, d);
+      let firstUnreadSeq: number | null = null;
+      if (isUser(actor) && !d.deletedAt) {
+        const prev = await inTx(deps, (tx) => markDiscussionRead(tx, actor.userId, d, Number(d.lastSeq), clock.now().toISOString()));
+        if (prev !== null) {
+          const items = [{ seq: Number(d.seq), authorId: d.authorId }, ...(thread?.raw ?? [])];
+          firstUnreadSeq = items.find((i) => i.seq > prev && i.authorId !== actor.userId)?.seq ?? null;
+        }
+      }
+      const draft =
+        isUser(actor) && can(actor, 'discussion.reply', discussionFacts(d))
+          ? ((await db.selectFrom('drafts').select(['key', 'title', 'body', 'updatedAt']).where('userId', '=', actor.userId).where('key', '=', `comment:${d.id}`).executeTakeFirst()) ?? null)
+          : null;
+      const dv = await view(actor, d);
+      return {
+        discussion: { ...dv, newCount: dv.newCount === null ? null : 0 },
+        comments: thread?.comments ?? [],
+        firstUnreadSeq,
+        draftKey: `comment:${d.id}`,
+        draft,
+        can: abilities(actor, ['discussion.reply', 'discussion.react', 'discussion.edit', 'discussion.delete', 'discussion.moderate'], discussionFacts(d)),
+      };
+    },
+
+    /** One discussion (API), without changing read marks. */
+    async get(actor: Actor, raw: unknown): Promise<DiscussionView> {
+      const { discussionId } = parse(DiscussionRef, raw);
+      const d = await discussionOr404(db, discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d));
+      return view(actor, d);
+    },
+
+    /** Marks a discussion read up to its last item (API: a client that showed it all). */
+    async markRead(actor: Actor, raw: unknown): Promise<{ unreadCount: number | null }> {
+      const { discussionId } = parse(DiscussionRef, raw);
+      const d = await discussionOr404(db, discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d));
+      if (!isUser(actor) || d.deletedAt) return { unreadCount: null };
+      await inTx(deps, (tx) => markDiscussionRead(tx, actor.userId, d, Number(d.lastSeq), clock.now().toISOString()));
+      const m = await db.selectFrom('memberships').select('unreadCount').where('groupId', '=', d.groupId).where('userId', '=', actor.userId).executeTakeFirst();
+      return { unreadCount: m ? Number(m.unreadCount) : null };
+    },
+
+    /** The author edits title and text; mentions new to this edit are notified once. */
+    async edit(actor: Actor, raw: unknown): Promise<DiscussionView> {
+      const input = parse(EditDiscussionInput, raw);
+      await inTx(deps, async (tx) => {
+        const d = await discussionOr404(tx, input.discussionId);
+        authorize(actor, 'discussion.read', discussionFacts(d));
+        authorize(actor, 'discussion.edit', discussionFacts(d));
+        const now = clock.now().toISOString();
+        await tx.updateTable('discussions').set({ title: input.title, body: input.body, bodyHtml: await renderBody(tx, input.body), editedAt: now }).where('id', '=', d.id).execute();
+        await indexItem(tx, { docId: d.id, kind: 'discussion', groupId: d.groupId, discussionId: d.id, title: input.title, body: input.body, createdAt: d.createdAt });
+        const mentioned = await notifyMentions(tx, { text: input.body, authorId: d.authorId, discussion: d, commentId: null, now });
+        await recordEvent(tx, { type: 'discussion.edited', groupId: d.groupId, actorId: isUser(actor) ? actor.userId : null, data: { discussionId: d.id, mentioned } }, clock.now());
+      });
+      return view(actor, await discussionOr404(db, input.discussionId));
+    },
+
+    /** Soft delete by its author or a moderator: the text is no longer served nor searchable. */
+    async remove(actor: Actor, raw: unknown): Promise<{ ok: true; groupSlug: string }> {
+      const { discussionId } = parse(DiscussionRef, raw);
+      return inTx(deps, async (tx) => {
+        const d = await discussionOr404(tx, discussionId);
+        authorize(actor, 'discussion.read', discussionFacts(d));
+        authorize(actor, 'discussion.delete', discussionFacts(d));
+        const now = clock.now().toISOString();
+        await forgetUnread(tx, d);
+        await tx.updateTable('discussions').set({ deletedAt: now }).where('id', '=', d.id).execute();
+        await tx.updateTable('groups').set((eb) => ({ discussionCount: eb('discussionCount', '-', 1) })).where('id', '=', d.groupId).where('discussionCount', '>', 0).execute();
+        await unindexDiscussion(tx, d.id);
+        await recordEvent(tx, { type: 'discussion.deleted', groupId: d.groupId, actorId: isUser(actor) ? actor.userId : null, data: { discussionId: d.id } }, clock.now());
+        return { ok: true as const, groupSlug: d.group.slug };
+      });
+    },
+
+    /** Pins (on) or unpins a discussion at the top of its group's list. Moderators only. */
+    async setPinned(actor: Actor, raw: unknown) {
+      return moderate(actor, raw, 'pinnedAt', ['discussion.pinned', 'discussion.unpinned']);
+    },
+    /** Locks (on) or unlocks a discussion: a locked one takes no new comments. Moderators only. */
+    async setLocked(actor: Actor, raw: unknown) {
+      return moderate(actor, raw, 'lockedAt', ['discussion.locked', 'discussion.unlocked']);
+    },
+
+    /** Renders markdown exactly as a post would be, for the editor's preview. */
+    async preview(actor: Actor, raw: unknown): Promise<{ html: string }> {
+      if (!isUser(actor)) return unauthenticated();
+      const input = parse(PreviewInput, raw);
+      return { html: await renderBody(db, input.body) };
+    },
+
+    ...createComments(deps, files),
+    ...createReads(deps),
+    ...createReactions(deps),
+    ...createDrafts(deps),
+    ...createSearch(deps),
+    ...createMentions(deps),
+    ...createHome(deps),
+  };
+
+  async function moderate(actor: Actor, raw: unknown, column: 'pinnedAt' | 'lockedAt', types: [string, string]): Promise<DiscussionView> {
+    const input = parse(ModerateInput, raw);
+    await inTx(deps, async (tx) => {
+      const d = await discussionOr404(tx, input.discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d));
+      authorize(actor, 'discussion.moderate', discussionFacts(d));
+      if (d.deletedAt) notFound();
+      const now = clock.now().toISOString();
+      await tx.updateTable('discussions').set({ [column]: input.on ? now : null }).where('id', '=', d.id).execute();
+      await recordEvent(tx, { type: input.on ? types[0] : types[1], groupId: d.groupId, actorId: isUser(actor) ? actor.userId : null, data: { discussionId: d.id } }, clock.now());
+    });
+    return view(actor, await discussionOr404(db, input.discussionId));
+  }
+
+  return service;
 }
 export type DiscussionsService = ReturnType<typeof createDiscussionsService>;

@@ -1,0 +1,133 @@
+import type { Tx } from '../../db/connect';
+import type { Comment } from '../../db/schema';
+import { inTx, type Deps } from '../../kernel/deps';
+import { notFound, unauthenticated } from '../../kernel/errors';
+import { newId, type CommentId } from '../../kernel/ids';
+import { parse } from '../../kernel/validate';
+import { recordEvent } from '../../kernel/outbox';
+import { authorize, can, isUser, type Actor } from '../../policy';
+import type { FilesService } from '../files/files.service';
+import { formFiles, uploadAll } from './attachments';
+import { commentFacts, commentOr404, discussionFacts, discussionOr404, nextSeq, renderBody, usersById, type CommentRow, type DiscussionRow } from './discussions.repo';
+import { dropDraft } from './drafts';
+import { notifyMentions } from './mentions';
+import { reactionsFor } from './reactions';
+import { countPosted } from './reads';
+import { CommentRef, EditCommentInput, ReplyInput } from './schemas';
+import { indexItem, unindexItem } from './search';
+import { presentComment, type CommentView } from './views';
+
+const ReplyForm = ReplyInput.extend({ files: formFiles });
+export type ThreadComment = CommentView & { can: { edit: boolean; delete: boolean; react: boolean } };
+
+
+/** The comments of a discussion in order, with authors, reactions, files and abilities. */
+export async function loadThread(db: Tx, files: FilesService, actor: Actor, d: DiscussionRow): Promise<{ comments: ThreadComment[]; raw: Comment[] }> {
+  const raw = await db.selectFrom('comments').selectAll().where('discussionId', '=', d.id).orderBy('seq').limit(2000).execute();
+  const users = await usersById(db, raw.map((c) => c.authorId));
+  const reactions = await reactionsFor(db, actor, raw.map((c) => c.id));
+  const all = await files.forDiscussion(d.id);
+  const comments = raw.map((c) => {
+    const facts = commentFacts({ ...c, discussion: d });
+    return {
+      ...presentComment(c, users, reactions.get(c.id) ?? [], all.filter((f) => f.commentId === c.id)),
+      can: { edit: can(actor, 'comment.edit', facts), delete: can(actor, 'comment.delete', facts), react: can(actor, 'comment.react', facts) },
+    };
+  });
+  return { comments, raw };
+}
+
+async function commentView(db: Tx, files: FilesService, actor: Actor, c: CommentRow): Promise<CommentView> {
+  const users = await usersById(db, [c.authorId]);
+  const reactions = (await reactionsFor(db, actor, [c.id])).get(c.id) ?? [];
+  const all = c.deletedAt ? [] : (await files.forDiscussion(c.discussionId)).filter((f) => f.commentId === c.id);
+  return presentComment(c, users, reactions, all);
+}
+
+export function createComments(deps: Deps, files: FilesService) {
+  const { db, clock } = deps;
+  return {
+    /**
+     * Adds a comment to a discussion (members, unless locked): takes the group's next seq,
+     * counts it unread for every other member, indexes it and notifies mentions.
+     */
+    async reply(actor: Actor, raw: unknown): Promise<CommentView> {
+      const input = parse(ReplyForm, raw);
+      const d0 = await discussionOr404(db, input.discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d0));
+      authorize(actor, 'discussion.reply', discussionFacts(d0));
+      if (!isUser(actor)) return unauthenticated();
+      const uploaded = await uploadAll(files, actor, input.files, d0.groupId);
+      const id = newId<CommentId>();
+      await inTx(deps, async (tx) => {
+        const d = await discussionOr404(tx, input.discussionId);
+        authorize(actor, 'discussion.reply', discussionFacts(d));
+        const now = clock.now().toISOString();
+        const seq = await nextSeq(tx, d.groupId, now);
+        await tx
+          .insertInto('comments')
+          .values({ id, discussionId: d.id, groupId: d.groupId, authorId: actor.userId, body: input.body, bodyHtml: await renderBody(tx, input.body), seq, createdAt: now, editedAt: null, deletedAt: null, deletedBy: null })
+          .execute();
+        await tx
+          .updateTable('discussions')
+          .set((eb) => ({ commentCount: eb('commentCount', '+', 1), lastSeq: seq, lastActivityAt: now }))
+          .where('id', '=', d.id)
+          .execute();
+        await countPosted(tx, d.groupId, actor.userId);
+        await files.attach(tx, [...input.fileIds, ...uploaded], { ownerId: actor.userId, groupId: d.groupId, discussionId: d.id, commentId: id });
+        await indexItem(tx, { docId: id, kind: 'comment', groupId: d.groupId, discussionId: d.id, title: '', body: input.body, createdAt: now });
+        const mentioned = await notifyMentions(tx, { text: input.body, authorId: actor.userId, discussion: d, commentId: id, now });
+        await dropDraft(tx, actor.userId, `comment:${d.id}`);
+        await recordEvent(tx, { type: 'comment.posted', groupId: d.groupId, actorId: actor.userId, data: { discussionId: d.id, commentId: id, seq, mentioned } }, clock.now());
+      });
+      return commentView(db, files, actor, await commentOr404(db, id));
+    },
+
+    /** One comment (API). */
+    async getComment(actor: Actor, raw: unknown): Promise<CommentView> {
+      const { commentId } = parse(CommentRef, raw);
+      const c = await commentOr404(db, commentId);
+      authorize(actor, 'discussion.read', discussionFacts(c.discussion));
+      if (c.discussion.deletedAt) return notFound();
+      return commentView(db, files, actor, c);
+    },
+
+    /** The author edits a comment; it then shows "edited". New mentions are notified once. */
+    async editComment(actor: Actor, raw: unknown): Promise<CommentView> {
+      const input = parse(EditCommentInput, raw);
+      await inTx(deps, async (tx) => {
+        const c = await commentOr404(tx, input.commentId);
+        authorize(actor, 'discussion.read', discussionFacts(c.discussion));
+        authorize(actor, 'comment.edit', commentFacts(c));
+        const now = clock.now().toISOString();
+        await tx.updateTable('comments').set({ body: input.body, bodyHtml: await renderBody(tx, input.body), editedAt: now }).where('id', '=', c.id).execute();
+        await indexItem(tx, { docId: c.id, kind: 'comment', groupId: c.groupId, discussionId: c.discussionId, title: '', body: input.body, createdAt: c.createdAt });
+        const mentioned = await notifyMentions(tx, { text: input.body, authorId: c.authorId, discussion: c.discussion, commentId: c.id, now });
+        await recordEvent(tx, { type: 'comment.edited', groupId: c.groupId, actorId: c.authorId, data: { discussionId: c.discussionId, commentId: c.id, mentioned } }, clock.now());
+      });
+      return commentView(db, files, actor, await commentOr404(db, input.commentId));
+    },
+
+    /** Soft delete by the author or a moderator: shown as "comment deleted", text no longer served. */
+    async removeComment(actor: Actor, raw: unknown): Promise<{ ok: true; discussionId: string }> {
+      const { commentId } = parse(CommentRef, raw);
+      return inTx(deps, async (tx) => {
+        const c = await commentOr404(tx, commentId);
+        authorize(actor, 'discussion.read', discussionFacts(c.discussion));
+        authorize(actor, 'comment.delete', commentFacts(c));
+        const now = clock.now().toISOString();
+        const by = isUser(actor) ? actor.userId : null;
+        await tx.updateTable('comments').set({ deletedAt: now, deletedBy: by }).where('id', '=', c.id).execute();
+        await tx
+          .updateTable('discussions')
+          .set((eb) => ({ commentCount: eb('commentCount', '-', 1) }))
+          .where('id', '=', c.discussionId)
+          .where('commentCount', '>', 0)
+          .execute();
+        await unindexItem(tx, c.id);
+        await recordEvent(tx, { type: 'comment.deleted', groupId: c.groupId, actorId: by, data: { discussionId: c.discussionId, commentId: c.id } }, clock.now());
+        return { ok: true as const, discussionId: c.discussionId };
+      });
+    },
+  };
+}

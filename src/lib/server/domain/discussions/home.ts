@@ -1,0 +1,98 @@
+import type { Deps } from '../../kernel/deps';
+import type { DiscussionId, GroupId } from '../../kernel/ids';
+import { groupReadBy, isUser, type Actor } from '../../policy';
+import { usersById } from './discussions.repo';
+import { newCounts } from './reads';
+import { person, presentSummary, type DiscussionSummary, type PersonView } from './views';
+
+export type HomeGroup = { id: GroupId; slug: string; name: string; unreadCount: number; lastActivityAt: string };
+export type MentionView = { id: string; actor: PersonView; discussionId: DiscussionId; title: string; group: { slug: string; name: string }; createdAt: string; url: string; read: boolean };
+export type Home =
+  | { kind: 'visitor'; openGroups: { id: GroupId; slug: string; name: string; description: string; memberCount: number }[] }
+  | { kind: 'member'; groups: HomeGroup[]; mentions: MentionView[]; recent: DiscussionSummary[] };
+
+const RECENT = 10;
+
+export function createHome(deps: Deps) {
+  const { db } = deps;
+  return {
+    /**
+     * The home page. For a member: their groups with unread counts (kept on write, never
+     * counted here), recent mentions, and recent discussions of their groups (the top few
+     * per group through the (group_id, last_activity_at) index, merged), so it costs the
+     * same at 100,000 discussions as at 1,000. For a visitor: the open groups.
+     */
+    async home(actor: Actor): Promise<Home> {
+      if (!isUser(actor)) {
+        const openGroups = await db
+          .selectFrom('groups')
+          .select(['id', 'slug', 'name', 'description', 'memberCount'])
+          .where('visibility', '=', 'open')
+          .orderBy('name')
+          .limit(100)
+          .execute();
+        return { kind: 'visitor', openGroups: openGroups.map((g) => ({ ...g, id: g.id as GroupId, memberCount: Number(g.memberCount) })) };
+      }
+      const me = actor.userId;
+      const groups = await db
+        .selectFrom('memberships')
+        .innerJoin('groups', 'groups.id', 'memberships.groupId')
+        .select(['groups.id', 'groups.slug', 'groups.name', 'groups.lastActivityAt', 'memberships.unreadCount'])
+        .where('memberships.userId', '=', me)
+        .orderBy('groups.lastActivityAt', 'desc')
+        .execute();
+
+      const mentionRows = await db
+        .selectFrom('notifications')
+        .innerJoin('discussions', 'discussions.id', 'notifications.discussionId')
+        .innerJoin('groups', 'groups.id', 'discussions.groupId')
+        .leftJoin('comments', 'comments.id', 'notifications.commentId')
+        .select(['notifications.id', 'notifications.actorId', 'notifications.commentId', 'notifications.createdAt', 'notifications.readAt', 'discussions.id as discussionId', 'discussions.title', 'groups.slug', 'groups.name'])
+        .where('notifications.userId', '=', me)
+        .where('notifications.kind', '=', 'mention')
+        .where('discussions.deletedAt', 'is', null)
+        .where('comments.deletedAt', 'is', null)
+        .where((eb) => groupReadBy(actor, eb, 'groups.id', 'groups.visibility'))
+        .orderBy('notifications.createdAt', 'desc')
+        .orderBy('notifications.id', 'desc')
+        .limit(10)
+        .execute();
+
+      const perGroup = await Promise.all(
+        groups.slice(0, 50).map((g) =>
+          db
+            .selectFrom('discussions')
+            .selectAll()
+            .where('groupId', '=', g.id)
+            .where('deletedAt', 'is', null)
+            .orderBy('lastActivityAt', 'desc')
+            .orderBy('id', 'desc')
+            .limit(RECENT)
+            .execute(),
+        ),
+      );
+      const recentRows = perGroup
+        .flat()
+        .sort((a, b) => (a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : -1) : a.lastActivityAt < b.lastActivityAt ? 1 : -1))
+        .slice(0, RECENT);
+      const users = await usersById(db, [...recentRows.map((r) => r.authorId), ...mentionRows.map((m) => m.actorId ?? '')].filter(Boolean));
+      const counts = await newCounts(db, actor, recentRows);
+      const byId = new Map(groups.map((g) => [g.id, g]));
+      return {
+        kind: 'member',
+        groups: groups.map((g) => ({ id: g.id as GroupId, slug: g.slug, name: g.name, unreadCount: Number(g.unreadCount), lastActivityAt: g.lastActivityAt })),
+        mentions: mentionRows.map((m) => ({
+          id: m.id,
+          actor: person(users, m.actorId ?? ''),
+          discussionId: m.discussionId as DiscussionId,
+          title: m.title,
+          group: { slug: m.slug, name: m.name },
+          createdAt: m.createdAt,
+          url: m.commentId ? `/d/${m.discussionId}#c-${m.commentId}` : `/d/${m.discussionId}`,
+          read: m.readAt !== null,
+        })),
+        recent: recentRows.map((r) => presentSummary({ ...r, group: byId.get(r.groupId)! }, users, counts.get(r.id) ?? 0)),
+      };
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/connect';
+import type { Deps } from '../../kernel/deps';
+import type { DiscussionId, GroupId } from '../../kernel/ids';
+import { parse } from '../../kernel/validate';
+import { markdownToText } from '../../markdown';
+import { groupReadBy, type Actor } from '../../policy';
+import { SearchInput } from './schemas';
+
+/**
+ * Full-text search over discussions and comments. One `search_docs` row per live item;
+ * SQLite indexes it with FTS5 (triggers keep `search_fts` in sync), PostgreSQL with a
+ * generated tsvector. Results are filtered in SQL with `groupReadBy`, so a searcher never
+ * sees, nor can count, what they may not read.
+ */
+
+export async function indexItem(tx: Tx, doc: { docId: string; kind: 'discussion' | 'comment'; groupId: string; discussionId: string; title: string; body: string; createdAt: string }) {
+  const body = markdownToText(doc.body).slice(0, 20_000);
+  const existing = await tx.selectFrom('searchDocs').select('rowid').where('docId', '=', doc.docId).executeTakeFirst();
+  if (existing) await tx.updateTable('searchDocs').set({ title: doc.title, body }).where('docId', '=', doc.docId).execute();
+  else await tx.insertInto('searchDocs').values({ ...doc, body }).execute();
+}
+export async function unindexItem(tx: Tx, docId: string) {
+  await tx.deleteFrom('searchDocs').where('docId', '=', docId).execute();
+}
+export async function unindexDiscussion(tx: Tx, discussionId: string) {
+  await tx.deleteFrom('searchDocs').where('discussionId', '=', discussionId).execute();
+}
+
+/** A query made safe for FTS5: each word quoted (quotes doubled), joined by AND. */
+export function ftsQuery(q: string): string {
+  return q
+    .split(/\s+/)
+    .map((w) => w.replace(/[\u0000-\u001f]/g, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, 12)
+    .map((w) => `"${w.replace(/"/g, '""')}"`)
+    .join(' ');
+}
+
+export type SearchHit = {
+  kind: 'discussion' | 'comment';
+  id: string;
+  discussionId: DiscussionId;
+  title: string;
+  group: { id: GroupId; slug: string; name: string };
+  /** The snippet, split into plain parts and matched parts (rendered as text, never HTML). */
+  snippet: { text: string; hit: boolean }[];
+  createdAt: string;
+  url: string;
+};
+
+const S = '\u0001';
+const E = '\u0002';
+function splitSnippet(s: string): { text: string; hit: boolean }[] {
+  const out: { text: string; hit: boolean }[] = [];
+  for (const part of s.split(S)) {
+    const [hit, rest] = part.includes(E) ? part.split(E, 2) : [null, part];
+    if (hit) out.push({ text: hit, hit: true });
+    if (rest) out.push({ text: rest, hit: false });
+  }
+  return out;
+}
+
+export function createSearch(deps: Deps) {
+  const { db, dialect } = deps;
+  return {
+    /** Searches what the actor may read; newest first, keyset paged on (createdAt, rowid). */
+    async search(actor: Actor, raw: unknown): Promise<{ q: string; hits: SearchHit[]; next: string | null }> {
+      const input = parse(SearchInput, raw);
+      const fts = ftsQuery(input.q);
+      if (!fts) return { q: input.q, hits: [], next: null };
+      const [afterAt, afterRow] = (input.after ?? '').split('|');
+      let q = db
+        .selectFrom('searchDocs as sd')
+        .innerJoin('groups', 'groups.id', 'sd.groupId')
+        .innerJoin('discussions', 'discussions.id', 'sd.discussionId')
+        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.createdAt', 'discussions.title', 'groups.id as groupId', 'groups.slug', 'groups.name'])
+        .where((eb) => groupReadBy(actor, eb, 'sd.groupId', 'groups.visibility'))
+        .where('discussions.deletedAt', 'is', null);
+      if (dialect === 'sqlite') {
+        q = q
+          .innerJoin(sql<{ rowid: number }>`search_fts`.as('search_fts'), (j) => j.onRef('search_fts.rowid', '=', 'sd.rowid'))
+          .where(sql<boolean>`search_fts MATCH ${fts}`)
+          .select(sql<string>`snippet(search_fts, -1, ${S}, ${E}, '…', 16)`.as('snip'));
+      } else {
+        const tsq = sql`websearch_to_tsquery('simple', ${input.q})`;
+        q = q
+          .where(sql<boolean>`sd.tsv @@ ${tsq}`)
+          .select(sql<string>`ts_headline('simple', sd.title || ' ' || sd.body, ${tsq}, ${`StartSel=${S}, StopSel=${E}, MaxWords=30, MinWords=10, MaxFragments=1`})`.as('snip'));
+      }
+      if (afterAt && afterRow && /^\d+$/.test(afterRow))
+        q = q.where((eb) => eb.or([eb('sd.createdAt', '<', afterAt), eb.and([eb('sd.createdAt', '=', afterAt), eb('sd.rowid', '<', Number(afterRow))])]));
+      const rows = await q.orderBy('sd.createdAt', 'desc').orderBy('sd.rowid', 'desc').limit(input.limit + 1).execute();
+      const page = rows.slice(0, input.limit);
+      const last = page[page.length - 1];
+      return {
+        q: input.q,
+        hits: page.map((r) => ({
+          kind: r.kind,
+          id: r.docId,
+          discussionId: r.discussionId as DiscussionId,
+          title: r.title,
+          group: { id: r.groupId as GroupId, slug: r.slug, name: r.name },
+          snippet: splitSnippet(String((r as { snip?: string }).snip ?? '')),
+          createdAt: r.createdAt,
+          url: r.kind === 'comment' ? `/d/${r.discussionId}#c-${r.docId}` : `/d/${r.discussionId}`,
+        })),
+        next: rows.length > input.limit && last ? `${last.createdAt}|${last.rowid}` : null,
+      };
+    },
+  };
+}
