@@ -7,11 +7,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, ConfigError, type Config } from '../src/lib/server/config';
 import { createApp, setGlobalApp, type App } from '../src/lib/server/app';
+import { attachRealtime, type RealtimeOptions, type RealtimeServer } from '../src/lib/server/realtime/ws-server';
 
-export type Running = { app: App; server: http.Server; url: string; stop(): Promise<void> };
+export type Running = { app: App; server: http.Server; url: string; realtime: RealtimeServer; stop(): Promise<void> };
 
 /** Starts everything; used by `npm start` and by tests that need a real server. */
-export async function startServer(config: Config, opts: { buildDir?: string; app?: App; quiet?: boolean } = {}): Promise<Running> {
+export async function startServer(config: Config, opts: { buildDir?: string; app?: App; quiet?: boolean; realtime?: RealtimeOptions } = {}): Promise<Running> {
   process.env.ORIGIN ??= config.baseUrl;
   process.env.BODY_SIZE_LIMIT ??= String(config.maxUploadBytes + 1024 * 1024);
   const app = opts.app ?? (await createApp(config));
@@ -19,6 +20,8 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
   const buildDir = opts.buildDir ?? path.resolve('build');
   const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
   const server = http.createServer((req, res) => handler(req, res));
+  // WebSocket on the same port: upgrades on /ws, authenticated by the session cookie or a token.
+  const realtime = attachRealtime(server, app, opts.realtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -32,7 +35,9 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
     app,
     server,
     url,
+    realtime,
     async stop() {
+      await realtime.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       await app.close();

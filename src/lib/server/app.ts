@@ -13,6 +13,9 @@ import { createAccountsService } from './domain/accounts/accounts.service';
 import { createGroupsService } from './domain/groups/groups.service';
 import { createDiscussionsService } from './domain/discussions/discussions.service';
 import { createFilesService } from './domain/files/files.service';
+import { createChatService } from './domain/chat/chat.service';
+import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
+import { Hub } from './realtime/hub';
 
 export type AppOptions = { clock?: Clock; mail?: MailTransport; handle?: DbHandle; log?: (m: string) => void };
 
@@ -33,6 +36,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log };
   runner = new JobRunner(h, clock, { 'mail.send': (m) => mail.send(m, config.mailFrom) }, log);
 
+  // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
+  const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
+  const hub = new Hub(bus);
+
   const app = {
     config,
     deps,
@@ -48,8 +55,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     groups: createGroupsService(deps),
     discussions: createDiscussionsService(deps),
     files: createFilesService(deps),
+    chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
+    realtime: { bus, hub },
     async close() {
       runner?.stop();
+      hub.close();
+      await bus.close();
       await h.close();
     },
   };

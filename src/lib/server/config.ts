@@ -24,6 +24,10 @@ const Env = z.object({
   MAIL_DOMAIN: z.string().optional(),
   SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+  REDIS_URL: z
+    .string()
+    .refine((s) => /^rediss?:\/\//.test(s), { message: 'REDIS_URL must look like redis://host:6379' })
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -39,6 +43,8 @@ export type Config = {
   smtpInPort: number;
   maxUploadBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Redis for realtime fan-out and presence across processes; without it, in memory. */
+  redisUrl?: string;
 };
 
 export class ConfigError extends Error {}
@@ -71,5 +77,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpInPort: e.SMTP_IN_PORT,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
   };
 }

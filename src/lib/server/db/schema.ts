@@ -27,6 +27,10 @@ export interface Database {
   searchDocs: SearchDocsTable;
   events: EventsTable;
   jobs: JobsTable;
+  chatRooms: ChatRoomsTable;
+  chatParticipants: ChatParticipantsTable;
+  chatMessages: ChatMessagesTable;
+  chatEvents: ChatEventsTable;
 }
 
 export interface InstanceTable {
@@ -280,3 +284,55 @@ export type Comment = Selectable<CommentsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
+
+/** A chat room: one per group (kind 'group'), or a direct conversation between members. */
+export interface ChatRoomsTable {
+  id: string;
+  kind: 'group' | 'direct';
+  groupId: string | null;
+  /** Sorted participant ids of a direct conversation: the same people find the same room. */
+  directKey: string | null;
+  title: string;
+  /** Per-room event sequence: every posted, edited, deleted or reacted message takes the next one. */
+  lastSeq: number;
+  /** Messages ever posted, so unread = messageCount - readCount without counting rows. */
+  messageCount: number;
+  createdBy: string;
+  createdAt: string;
+  lastActivityAt: string;
+}
+
+/** Participants of direct rooms; for group rooms, members' read cursors. */
+export interface ChatParticipantsTable {
+  roomId: string;
+  userId: string;
+  joinedAt: string;
+  readSeq: number;
+  readCount: number;
+}
+
+export interface ChatMessagesTable {
+  id: string;
+  roomId: string;
+  authorId: string;
+  /** Idempotency key chosen by the sender's client; unique per author. */
+  clientKey: string;
+  parentId: string | null;
+  body: string;
+  bodyHtml: string;
+  seq: number;
+  replyCount: number;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  deletedBy: string | null;
+}
+
+/** Per-room event log: reconnecting clients replay the stored frames after their cursor. */
+export interface ChatEventsTable {
+  roomId: string;
+  seq: number;
+  kind: string;
+  frame: string;
+  createdAt: string;
+}

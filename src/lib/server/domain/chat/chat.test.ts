@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, engines, type TestApp } from '../../../../../tests/support/app';
+import { chatUser, chatGroup, key, removeMember } from '../../../../../tests/support/chat-factories';
+import { DomainError } from '../../kernel/errors';
+
+const visitor = { kind: 'visitor' } as const;
+
+describe.each(engines)('chat service (%s)', (engine) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(engine);
+  });
+  afterAll(async () => {
+    await app?.cleanup();
+  });
+
+  async function setup(visibility: 'open' | 'closed' | 'secret' = 'closed') {
+    const anne = await chatUser(app, { name: 'Anne' });
+    const bob = await chatUser(app, { name: 'Bob' });
+    const carl = await chatUser(app, { name: 'Carl' });
+    const g = await chatGroup(app, [{ id: anne.id, role: 'admin' }, { id: bob.id }], { visibility });
+    const page = await app.chat.groupChat(await anne.actor(), { slug: g.slug });
+    return { anne, bob, carl, g, roomId: page.room.id };
+  }
+
+  it('gives each event the next per-room seq, stores the frame, and keeps resends idempotent', async () => {
+    const { anne, bob, roomId } = await setup();
+    const k = key();
+    const a = await app.chat.send(await anne.actor(), { roomId, key: k, body: 'Hello **all**' });
+    expect(a.seq).toBe(1);
+    expect(a.message.html).toContain('<strong>all</strong>');
+    const again = await app.chat.send(await anne.actor(), { roomId, key: k, body: 'Hello **all**' });
+    expect(again).toMatchObject({ duplicate: true, seq: 1 });
+    expect(again.message.id).toBe(a.message.id);
+    const b = await app.chat.send(await bob.actor(), { roomId, key: key(), body: 'Hi', parentId: a.message.id });
+    expect(b.seq).toBe(2);
+    await app.chat.react(await anne.actor(), { messageId: b.message.id, emoji: '👍' });
+    await app.chat.edit(await bob.actor(), { messageId: b.message.id, body: 'Hi there' });
+    const { events } = await app.chat.eventsSince(await bob.actor(), { roomId, after: 0 });
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    const last = JSON.parse(events[3].frame);
+    expect(last).toMatchObject({ type: 'event', room: roomId, seq: 4, kind: 'message.edited', message: { body: 'Hi there', reactions: { '👍': [anne.id] }, parentId: a.message.id } });
+    const count = await app.db.selectFrom('chatMessages').select((eb) => eb.fn.countAll<number>().as('n')).where('roomId', '=', roomId).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(2);
+    const parent = await app.chat.history(await anne.actor(), { roomId });
+    expect(parent.messages.find((m) => m.id === a.message.id)?.replyCount).toBe(1);
+  });
+
+  it('refuses outsiders, non-members posting, oversize bodies and bad keys', async () => {
+    const { carl, anne, roomId } = await setup('open');
+    // An open group's chat is readable by anyone, writable by members only.
+    await expect(app.chat.room(await carl.actor(), { roomId })).resolves.toBeTruthy();
+    await expect(app.chat.send(await carl.actor(), { roomId, key: key(), body: 'x' })).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(app.chat.send(visitor, { roomId, key: key(), body: 'x' })).rejects.toMatchObject({ kind: 'unauthenticated' });
+    const long = app.chat.send(await anne.actor(), { roomId, key: key(), body: 'x'.repeat(10_001) });
+    await expect(long).rejects.toBeInstanceOf(DomainError);
+    await expect(long).rejects.toMatchObject({ issues: [{ code: 'message_too_long' }] });
+    await expect(app.chat.send(await anne.actor(), { roomId, key: 'no spaces!', body: 'x' })).rejects.toMatchObject({ issues: [{ code: 'bad_key' }] });
+  });
+
+  it('hides a closed group chat from outsiders, and from a member once removed', async () => {
+    const { carl, bob, g, roomId } = await setup('secret');
+    await expect(app.chat.room(await carl.actor(), { roomId })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(app.chat.groupChat(await carl.actor(), { slug: g.slug })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(app.chat.room(await bob.actor(), { roomId })).resolves.toBeTruthy();
+    await removeMember(app, g.id, bob.id);
+    await expect(app.chat.eventsSince(await bob.actor(), { roomId, after: 0 })).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
+  it('pages history by seq, tracks unread per member and notifies mentions that may read', async () => {
+    const { anne, bob, carl, roomId } = await setup();
+    for (let i = 1; i <= 7; i++) await app.chat.send(await anne.actor(), { roomId, key: key(), body: `m${i} @${bob.handle} @${carl.handle}` });
+    const page = await app.chat.roomPage(await bob.actor(), { roomId, limit: 3 });
+    expect(page.messages.map((m) => m.body.split(' ')[0])).toEqual(['m5', 'm6', 'm7']);
+    expect(page.hasOlder).toBe(true);
+    expect(page.unread).toBe(7);
+    const older = await app.chat.history(await bob.actor(), { roomId, before: page.messages[0].seq, limit: 3 });
+    expect(older.messages.map((m) => m.body.split(' ')[0])).toEqual(['m2', 'm3', 'm4']);
+    const r = await app.chat.markRead(await bob.actor(), { roomId, seq: page.messages[0].seq - 1 });
+    expect(r.unread).toBe(3);
+    expect((await app.chat.roomPage(await anne.actor(), { roomId })).unread).toBe(0);
+    const notes = await app.db.selectFrom('notifications').select(['userId', 'kind']).where('kind', '=', 'mention').where('userId', 'in', [bob.id, carl.id]).execute();
+    expect(notes.filter((n) => n.userId === bob.id)).toHaveLength(7);
+    expect(notes.filter((n) => n.userId === carl.id)).toHaveLength(0); // Carl may not read this closed group
+  });
+
+  it('opens one direct conversation per set of people, readable by participants only', async () => {
+    const { anne, bob, carl } = await setup();
+    const a = await app.chat.openDirect(await anne.actor(), { handles: `@${bob.handle}` });
+    const b = await app.chat.openDirect(await bob.actor(), { handles: [anne.handle] });
+    expect(b.roomId).toBe(a.roomId);
+    await app.chat.send(await bob.actor(), { roomId: a.roomId, key: key(), body: 'psst' });
+    await expect(app.chat.room(await carl.actor(), { roomId: a.roomId })).rejects.toMatchObject({ kind: 'not_found' });
+    const list = await app.chat.listDirect(await anne.actor(), {});
+    expect(list.conversations[0]).toMatchObject({ id: a.roomId, title: 'Bob', unread: 1 });
+    await expect(app.chat.openDirect(await anne.actor(), { handles: 'nobody_here' })).rejects.toMatchObject({ issues: [{ code: 'unknown_handle' }] });
+    // Deleting: the author yes, someone else no.
+    const m = await app.chat.send(await anne.actor(), { roomId: a.roomId, key: key(), body: 'oops' });
+    await expect(app.chat.remove(await bob.actor(), { messageId: m.message.id })).rejects.toMatchObject({ kind: 'forbidden' });
+    const del = await app.chat.remove(await anne.actor(), { messageId: m.message.id });
+    expect(del.message).toMatchObject({ body: '', deletedAt: expect.any(String) });
+  });
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Chat inputs, shared by pages, the JSON API and WebSocket frames. Messages are i18n codes. */
+export const MAX_MESSAGE_CHARS = 10_000;
+
+const id = z.string().uuid('not_found');
+const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const messageBody = z.string().trim().min(1, 'required').max(MAX_MESSAGE_CHARS, 'message_too_long');
+/** One emoji (with its modifiers and joiners), not arbitrary text. */
+export const emoji = z
+  .string()
+  .max(16, 'bad_emoji')
+  .regex(/^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Emoji_Component}\u200d\ufe0f]+$/u, 'bad_emoji');
+
+export const RoomInput = z.object({ roomId: id });
+export const GroupRoomInput = z.object({ slug: z.string().min(1, 'not_found').max(100, 'not_found') });
+export const SendInput = z.object({
+  roomId: id,
+  /** Chosen by the sender's client; a resend with the same key returns the first message. */
+  key: z.string().min(8, 'bad_key').max(64, 'bad_key').regex(/^[A-Za-z0-9_-]+$/, 'bad_key'),
+  body: messageBody,
+  parentId: id.nullish(),
+});
+export const EditInput = z.object({ messageId: id, body: messageBody });
+export const MessageInput = z.object({ messageId: id });
+export const ReactInput = z.object({ messageId: id, emoji, on: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true').default(true) });
+export const ReadInput = z.object({ roomId: id, seq });
+export const HistoryInput = z.object({
+  roomId: id,
+  /** Keyset paging by seq: messages strictly before this one (older), or strictly after. */
+  before: seq.optional(),
+  after: seq.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const EventsInput = z.object({ roomId: id, after: seq, limit: z.coerce.number().int().min(1).max(1000).default(500) });
+export const OpenDirectInput = z.object({
+  handles: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((h) => h.trim().replace(/^@/, '').toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().max(40, 'unknown_handle')).min(1, 'required').max(20, 'too_many_people')),
+  title: z.string().trim().max(80, 'too_long').default(''),
+});
+export const ListDirectInput = z.object({ before: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) });
+export const ToDiscussionInput = z.object({ messageId: id, title: z.string().trim().min(1, 'required').max(200, 'too_long') });

@@ -1,0 +1,261 @@
+import type { WebSocket } from 'ws';
+import { isDomainError } from '../kernel/errors';
+import type { Actor } from '../policy';
+import type { ChatService } from '../domain/chat/chat.service';
+import { canReadRoom, type RoomRow } from '../domain/chat/chat.repo';
+import type { Hub, Listener } from './hub';
+import type { Person } from './bus';
+import { ClientFrame, CLOSE_SLOW_CONSUMER, type Limits } from './protocol';
+
+type T = (key: string, params?: Record<string, string | number>) => string;
+type Sub = { room: RoomRow; sent: number; catchingUp: boolean; pending: [number, Buffer][] };
+
+/** What a connection needs from the app. */
+export type ConnectionDeps = { chat: ChatService; hub: Hub; actorFor(userId: string): Promise<Actor>; limits: Limits; log(m: string): void };
+
+/**
+ * One member's WebSocket. Keeps one cursor per room and sends each room's events in order
+ * exactly once: live frames with the next seq go straight out; a gap (a frame published
+ * out of order by another process) or a resume is filled from the room's stored events.
+ */
+export class Connection implements Listener {
+  private subs = new Map<string, Sub>();
+  private tokens: number;
+  private last = Date.now();
+  private closed = false;
+
+  constructor(
+    private ws: WebSocket,
+    readonly person: Person,
+    private actor: Actor,
+    private t: T,
+    private d: ConnectionDeps,
+  ) {
+    this.tokens = d.limits.burst;
+    ws.on('message', (data, isBinary) => void this.onFrame(data as Buffer, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+    this.sendJson({ type: 'hello', user: person });
+  }
+
+  get userId() {
+    return this.person.id;
+  }
+
+  deliver(room: string, seq: number, frame: Buffer) {
+    const s = this.subs.get(room);
+    if (!s) return;
+    if (s.catchingUp) {
+      s.pending.push([seq, frame]);
+      return;
+    }
+    if (seq <= s.sent) return;
+    if (seq === s.sent + 1) {
+      s.sent = seq;
+      this.write(frame);
+      return;
+    }
+    s.pending.push([seq, frame]);
+    void this.catchUp(room, s);
+  }
+
+  push(frame: Buffer) {
+    this.write(frame);
+  }
+
+  /** Re-reads the member's groups and drops rooms they may no longer read. */
+  async recheck() {
+    if (this.closed) return;
+    this.actor = await this.d.actorFor(this.person.id);
+    for (const [room, s] of this.subs)
+      if (!canReadRoom(this.actor, s.room)) {
+        this.unsubscribe(room);
+        this.sendJson({ type: 'unsubscribed', room, reason: 'access' });
+      }
+  }
+
+  rooms() {
+    return [...this.subs.keys()];
+  }
+
+  private write(frame: Buffer | string) {
+    if (this.closed || this.ws.readyState !== 1) return;
+    if (this.ws.bufferedAmount > this.d.limits.maxBufferedBytes) {
+      this.closed = true;
+      this.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer: send buffer full');
+      this.dispose();
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+  }
+  private sendJson(o: unknown) {
+    this.write(JSON.stringify(o));
+  }
+  private error(code: string, ref?: string, params?: Record<string, string | number>) {
+    this.sendJson({ type: 'error', code, message: this.t(`errors.${code}`, params), ...(ref ? { ref } : {}) });
+  }
+
+  private dispose() {
+    this.closed = true;
+    for (const room of this.subs.keys()) this.d.hub.leave(room, this);
+    this.subs.clear();
+  }
+
+  private unsubscribe(room: string) {
+    if (this.subs.delete(room)) this.d.hub.leave(room, this);
+  }
+
+  private allow(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.d.limits.burst, this.tokens + ((now - this.last) / 1000) * this.d.limits.framesPerSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private async onFrame(data: Buffer, isBinary: boolean) {
+    if (this.closed) return;
+    if (!this.allow()) return this.error('rate_limited_frames');
+    if (data.length > this.d.limits.maxFrameBytes) return this.error('frame_too_big', undefined, { max: this.d.limits.maxFrameBytes });
+    let raw: unknown;
+    try {
+      raw = JSON.parse(isBinary ? data.toString('utf8') : data.toString());
+    } catch {
+      return this.error('bad_frame');
+    }
+    const parsed = ClientFrame.safeParse(raw);
+    if (!parsed.success) {
+      const r = (raw as { ref?: unknown })?.ref;
+      return this.error('bad_frame', typeof r === 'string' ? r.slice(0, 64) : undefined);
+    }
+    const f = parsed.data;
+    const ref = 'ref' in f ? f.ref : undefined;
+    try {
+      await this.handle(f);
+    } catch (e) {
+      if (!isDomainError(e)) {
+        this.d.log(`realtime: ${(e as Error)?.stack ?? e}`);
+        return this.error('server', ref);
+      }
+      const issue = e.issues[0];
+      if (issue) return this.error(issue.code, ref, issue.params);
+      return this.error(e.code, ref, e.params);
+    }
+  }
+
+  private async handle(f: ClientFrame) {
+    switch (f.type) {
+      case 'ping':
+        return this.sendJson({ type: 'pong', ref: f.ref });
+      case 'resume': {
+        // Re-check the actor on every subscribe: the member may have left a group meanwhile.
+        this.actor = await this.d.actorFor(this.person.id);
+        for (const [roomId, cursor] of Object.entries(f.rooms)) {
+          let room: RoomRow;
+          try {
+            room = await this.d.chat.room(this.actor, { roomId });
+          } catch (e) {
+            if (!isDomainError(e)) throw e;
+            this.error('unknown_room', f.ref);
+            continue;
+          }
+          await this.subscribe(room, cursor, f.ref);
+        }
+        return;
+      }
+      case 'unsubscribe':
+        return this.unsubscribe(f.room);
+      case 'typing': {
+        const s = this.subs.get(f.room);
+        if (!s) return this.error('unknown_room');
+        return this.d.hub.typing(f.room, this.person);
+      }
+      case 'read': {
+        const r = await this.d.chat.markRead(this.actor, { roomId: f.room, seq: f.seq });
+        return this.sendJson({ type: 'read', room: r.roomId, readSeq: r.readSeq, unread: r.unread, ref: f.ref });
+      }
+      case 'send': {
+        this.actor = await this.d.actorFor(this.person.id);
+        const r = await this.d.chat.send(this.actor, { roomId: f.room, key: f.key, body: f.body, parentId: f.parentId });
+        return this.sendJson({ type: 'ack', ref: f.ref, key: f.key, room: f.room, seq: r.seq, id: r.message.id, duplicate: r.duplicate });
+      }
+      case 'edit': {
+        this.actor = await this.d.actorFor(this.person.id);
+        const r = await this.d.chat.edit(this.actor, { messageId: f.id, body: f.body });
+        return this.sendJson({ type: 'ack', ref: f.ref, room: r.message.roomId, seq: r.seq, id: r.message.id });
+      }
+      case 'delete': {
+        this.actor = await this.d.actorFor(this.person.id);
+        const r = await this.d.chat.remove(this.actor, { messageId: f.id });
+        return this.sendJson({ type: 'ack', ref: f.ref, room: r.message.roomId, seq: r.seq, id: r.message.id });
+      }
+      case 'react': {
+        this.actor = await this.d.actorFor(this.person.id);
+        const r = await this.d.chat.react(this.actor, { messageId: f.id, emoji: f.emoji, on: f.on });
+        return this.sendJson({ type: 'ack', ref: f.ref, room: r.message.roomId, seq: r.seq, id: r.message.id });
+      }
+    }
+  }
+
+  /** Joins a room from a cursor: replays what was missed, then goes live. */
+  private async subscribe(room: RoomRow, cursor: number, ref?: string) {
+    const existing = this.subs.get(room.id);
+    if (existing) {
+      // Already live: only a lower cursor means the client lost something; replay from there.
+      if (cursor >= existing.sent) return this.sendJson({ type: 'subscribed', room: room.id, seq: existing.sent, ref });
+      existing.sent = cursor;
+      await this.catchUp(room.id, existing);
+      return this.sendJson({ type: 'subscribed', room: room.id, seq: existing.sent, ref });
+    }
+    const s: Sub = { room, sent: cursor, catchingUp: false, pending: [] };
+    if (room.lastSeq - cursor > this.d.limits.maxReplay) {
+      s.sent = room.lastSeq;
+      this.sendJson({ type: 'reset', room: room.id, seq: room.lastSeq });
+    }
+    this.subs.set(room.id, s);
+    this.d.hub.join(room.id, this, this.person);
+    await this.catchUp(room.id, s);
+    if (this.subs.get(room.id) !== s) return;
+    this.sendJson({ type: 'subscribed', room: room.id, seq: s.sent, ref });
+    this.push(Buffer.from(JSON.stringify({ type: 'presence', room: room.id, users: this.d.hub.online(room.id) })));
+  }
+
+  /** Sends stored events after the room's cursor, then any live frames held meanwhile, in order. */
+  private async catchUp(roomId: string, s: Sub) {
+    if (s.catchingUp) return;
+    s.catchingUp = true;
+    try {
+      for (let round = 0; round < 100 && !this.closed && this.subs.get(roomId) === s; round++) {
+        const { events } = await this.d.chat.eventsSince(this.actor, { roomId, after: s.sent, limit: 500 });
+        for (const e of events)
+          if (e.seq === s.sent + 1) {
+            s.sent = e.seq;
+            this.write(e.frame);
+          }
+        if (events.length === 500) continue;
+        s.pending.sort((a, b) => a[0] - b[0]);
+        const held = s.pending;
+        s.pending = [];
+        let gap = false;
+        for (const [seq, frame] of held) {
+          if (seq <= s.sent) continue;
+          if (seq === s.sent + 1) {
+            s.sent = seq;
+            this.write(frame);
+          } else {
+            gap = true;
+            s.pending.push([seq, frame]);
+          }
+        }
+        if (!gap) break;
+      }
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      this.unsubscribe(roomId);
+      this.sendJson({ type: 'unsubscribed', room: roomId, reason: 'access' });
+    } finally {
+      s.catchingUp = false;
+    }
+  }
+}

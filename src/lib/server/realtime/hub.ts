@@ -1,0 +1,171 @@
+import type { Bus, Envelope, Person } from './bus';
+
+/** Something that listens to rooms: one WebSocket connection. */
+export interface Listener {
+  readonly userId: string;
+  /** A committed room event; the same bytes go to every listener. */
+  deliver(room: string, seq: number, frame: Buffer): void;
+  /** An ephemeral frame (presence, typing). */
+  push(frame: Buffer): void;
+}
+
+type RemoteNode = { at: number; rooms: Map<string, Person[]> };
+
+/**
+ * The process's fan-out point: which local listeners are in which room, and who is online
+ * in each room across processes. Room frames arrive from the bus already encoded and are
+ * turned into one Buffer, written to every local listener of the room.
+ */
+export class Hub {
+  private rooms = new Map<string, Set<Listener>>();
+  /** Presence of this process: room → user → (person, number of their connections). */
+  private local = new Map<string, Map<string, { person: Person; n: number }>>();
+  private remote = new Map<string, RemoteNode>();
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    readonly bus: Bus,
+    private heartbeatMs = 5000,
+  ) {
+    bus.subscribe((e) => this.onBus(e));
+    this.timer = setInterval(() => this.heartbeat(), heartbeatMs);
+    this.timer.unref();
+    bus.publish({ t: 'hello' });
+  }
+
+  /** Called by the chat service after a commit. */
+  publishEvent(room: string, seq: number, frame: string) {
+    this.bus.publish({ t: 'room', room, seq, frame });
+  }
+
+  join(room: string, l: Listener, person: Person) {
+    let set = this.rooms.get(room);
+    if (!set) this.rooms.set(room, (set = new Set()));
+    if (set.has(l)) return;
+    set.add(l);
+    let users = this.local.get(room);
+    if (!users) this.local.set(room, (users = new Map()));
+    const u = users.get(person.id);
+    if (u) u.n++;
+    else {
+      users.set(person.id, { person, n: 1 });
+      this.presenceChanged(room);
+    }
+  }
+
+  leave(room: string, l: Listener) {
+    const set = this.rooms.get(room);
+    if (!set?.delete(l)) return;
+    if (set.size === 0) this.rooms.delete(room);
+    const users = this.local.get(room);
+    const u = users?.get(l.userId);
+    if (!users || !u) return;
+    if (--u.n > 0) return;
+    users.delete(l.userId);
+    if (users.size === 0) this.local.delete(room);
+    this.presenceChanged(room);
+  }
+
+  typing(room: string, user: Person) {
+    this.bus.publish({ t: 'typing', room, user });
+  }
+
+  /** Who is online in a room now, across every process (sorted by name). */
+  online(room: string): Person[] {
+    const byId = new Map<string, Person>();
+    for (const { person } of this.local.get(room)?.values() ?? []) byId.set(person.id, person);
+    for (const n of this.remote.values()) for (const p of n.rooms.get(room) ?? []) byId.set(p.id, p);
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  listenerCount(room?: string) {
+    if (room) return this.rooms.get(room)?.size ?? 0;
+    let n = 0;
+    for (const s of this.rooms.values()) n += s.size;
+    return n;
+  }
+
+  close() {
+    clearInterval(this.timer);
+    // Tell the others this process's people are gone.
+    const rooms = [...this.local.keys()];
+    this.local.clear();
+    for (const room of rooms) this.bus.publish({ t: 'presence', room, users: [] });
+  }
+
+  private localPeople(room: string): Person[] {
+    return [...(this.local.get(room)?.values() ?? [])].map((u) => u.person);
+  }
+
+  private presenceChanged(room: string) {
+    this.bus.publish({ t: 'presence', room, users: this.localPeople(room) });
+  }
+
+  /** Sends the room's current presence to its local listeners. */
+  private notify(room: string) {
+    const set = this.rooms.get(room);
+    if (!set?.size) return;
+    const frame = Buffer.from(JSON.stringify({ type: 'presence', room, users: this.online(room) }));
+    for (const l of set) l.push(frame);
+  }
+
+  private heartbeat() {
+    const now = Date.now();
+    for (const [node, r] of this.remote)
+      if (now - r.at > this.heartbeatMs * 3) {
+        this.remote.delete(node);
+        for (const room of r.rooms.keys()) this.notify(room);
+      }
+    const rooms: Record<string, Person[]> = {};
+    for (const room of this.local.keys()) rooms[room] = this.localPeople(room);
+    this.bus.publish({ t: 'presence-all', rooms });
+  }
+
+  private remoteNode(node: string): RemoteNode {
+    let r = this.remote.get(node);
+    if (!r) this.remote.set(node, (r = { at: Date.now(), rooms: new Map() }));
+    r.at = Date.now();
+    return r;
+  }
+
+  private onBus(e: Envelope) {
+    const mine = e.node === this.bus.node;
+    switch (e.t) {
+      case 'room': {
+        const set = this.rooms.get(e.room);
+        if (!set?.size) return;
+        const buf = Buffer.from(e.frame);
+        for (const l of set) l.deliver(e.room, e.seq, buf);
+        return;
+      }
+      case 'typing': {
+        const set = this.rooms.get(e.room);
+        if (!set?.size) return;
+        const buf = Buffer.from(JSON.stringify({ type: 'typing', room: e.room, user: e.user }));
+        for (const l of set) if (l.userId !== e.user.id) l.push(buf);
+        return;
+      }
+      case 'presence': {
+        if (!mine) {
+          const r = this.remoteNode(e.node);
+          if (e.users.length) r.rooms.set(e.room, e.users);
+          else r.rooms.delete(e.room);
+        }
+        this.notify(e.room);
+        return;
+      }
+      case 'presence-all': {
+        if (mine) return;
+        const r = this.remoteNode(e.node);
+        const before = new Map(r.rooms);
+        r.rooms = new Map(Object.entries(e.rooms));
+        for (const room of new Set([...before.keys(), ...r.rooms.keys()]))
+          if (JSON.stringify(before.get(room) ?? []) !== JSON.stringify(r.rooms.get(room) ?? [])) this.notify(room);
+        return;
+      }
+      case 'hello':
+        if (!mine) this.heartbeat();
+        return;
+    }
+  }
+}
