@@ -27,16 +27,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.viaToken = viaToken;
   event.locals.actor = await app.sessions.actorFor(userId);
 
-  const u = userId
-    ? await app.db
-        .selectFrom('users')
-        .select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId'])
-        .where('id', '=', userId)
-        .executeTakeFirst()
-    : undefined;
-  event.locals.user = u
-    ? { ...u, isAdmin: u.isAdmin === 1, locale: (isLocale(u.locale) ? u.locale : 'fr') as Locale }
-    : null;
+  const u = await app.accounts.currentUser(userId);
+  event.locals.user = u ? { ...u, locale: (isLocale(u.locale) ? u.locale : 'fr') as Locale } : null;
 
   const instance = await app.instance.get();
   const cookieLang = event.cookies.get('lang');

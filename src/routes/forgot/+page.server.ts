@@ -1,0 +1,13 @@
+import type { Actions } from './$types';
+import { formAction, formObject } from '$lib/server/http';
+
+/** Asks for a reset link; the same answer whether the address has an account or not. */
+export const actions: Actions = {
+  default: async (event) => {
+    const f = await formObject(event.request);
+    return formAction(event, async () => {
+      await event.locals.app.accounts.requestPasswordReset(f);
+      return { sent: true };
+    }, { email: f.email });
+  },
+};

@@ -1,0 +1,6 @@
+import type { LayoutServerLoad } from './$types';
+import { loadOr404 } from '$lib/server/http';
+
+export const load: LayoutServerLoad = async (event) => ({
+  me: await loadOr404(event, () => event.locals.app.accounts.me(event.locals.actor)),
+});
