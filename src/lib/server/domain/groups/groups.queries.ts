@@ -171,7 +171,26 @@ export function groupsQueries(deps: Deps) {
     };
   }
 
-  return { tree, overview, forEdit, members };
+  /**
+   * What the "new group" form needs: checks `group.create`, or `group.createSub` on the
+   * parent when a working group is being made, before the form is even shown.
+   */
+  async function newGroupForm(actor: Actor, parentSlug: string | null) {
+    if (!parentSlug) {
+      authorize(actor, 'group.create');
+      return { parent: null };
+    }
+    const p = await groupSeenBySlug(db, actor, parentSlug);
+    authorize(actor, 'group.createSub', groupFacts(p));
+    return { parent: { slug: p.slug, name: p.name } };
+  }
+
+  /** The tree and what the actor may do from the groups page. */
+  async function index(actor: Actor) {
+    return { tree: await tree(actor), abilities: abilities(actor, ['group.create', 'instance.admin']) };
+  }
+
+  return { tree, index, overview, forEdit, members, newGroupForm };
 }
 
 const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString('base64url');

@@ -1,0 +1,16 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { formAction, formObject, loadOr404 } from '$lib/server/http';
+
+/** The "new group" form; `?parent=<slug>` makes a working group of that group. */
+export const load: PageServerLoad = async (event) =>
+  loadOr404(event, () => event.locals.app.groups.newGroupForm(event.locals.actor, event.url.searchParams.get('parent')));
+
+export const actions: Actions = {
+  default: async (event) => {
+    const f = await formObject(event.request);
+    const res = await formAction(event, () => event.locals.app.groups.create(event.locals.actor, f), f);
+    if (res && 'slug' in res) redirect(303, `/groups/${res.slug}`);
+    return res;
+  },
+};
