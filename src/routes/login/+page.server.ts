@@ -17,7 +17,7 @@ export const actions: Actions = {
       const s = await event.locals.app.accounts.login(f, clientContext(event));
       setSessionCookie(event.cookies, event.url, s);
       return null;
-    }, { email: f.email, form: 'login' });
+    }, { email: f.email, next: safeNext(f.next), form: 'login' });
     if (res) return res;
     redirect(303, safeNext(f.next));
   },
@@ -26,7 +26,7 @@ export const actions: Actions = {
     const f = await formObject(event.request);
     return formAction(event, async () => {
       await event.locals.app.accounts.requestMagicLink(f);
-      return { magicSent: true, values: { magicEmail: f.email } };
-    }, { magicEmail: f.email, form: 'magic' });
+      return { magicSent: true, values: { magicEmail: f.email, next: safeNext(f.next) } };
+    }, { magicEmail: f.email, next: safeNext(f.next), form: 'magic' });
   },
 };
