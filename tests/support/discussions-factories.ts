@@ -1,4 +1,7 @@
-import type { TestApp } from './app';
+import type { App } from '../../src/lib/server/app';
+
+/** Any app: a test app or the one behind an end-to-end server. */
+type TestApp = Pick<App, 'db' | 'deps' | 'clock' | 'sessions'>;
 import { insertUser } from '../../src/lib/server/domain/accounts/users';
 import { newId, type GroupId, type UserId } from '../../src/lib/server/kernel/ids';
 import type { Role, Visibility } from '../../src/lib/server/db/schema';

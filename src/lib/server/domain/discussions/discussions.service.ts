@@ -156,6 +156,15 @@ export function createDiscussionsService(deps: Deps) {
       return view(actor, d);
     },
 
+    /** A discussion with its replies (API), without changing read marks. */
+    async thread(actor: Actor, raw: unknown) {
+      const { discussionId } = parse(DiscussionRef, raw);
+      const d = await discussionOr404(db, discussionId);
+      authorize(actor, 'discussion.read', discussionFacts(d));
+      const t = d.deletedAt ? null : await loadThread(db, files, actor, d);
+      return { discussion: await view(actor, d), comments: t?.comments ?? [] };
+    },
+
     /** Marks a discussion read up to its last item (API: a client that showed it all). */
     async markRead(actor: Actor, raw: unknown): Promise<{ unreadCount: number | null }> {
       const { discussionId } = parse(DiscussionRef, raw);

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startE2E, type E2E } from './support';
+import { insertUser } from '../../src/lib/server/domain/accounts/users';
+import { addMember, makeGroup } from '../support/discussions-factories';
+import { SESSION_COOKIE } from '../../src/lib/server/domain/accounts/sessions';
+
+/** Discussions journeys: two members in two browsers, then one without JavaScript. */
+let e: E2E;
+let group: { id: string; slug: string };
+const users: Record<string, { id: string }> = {};
+
+async function signedIn(who: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const app = e.running.app;
+  const s = await app.sessions.start(users[who].id as never, 'e2e');
+  const { context, page } = await e.newPage(opts);
+  await context.addCookies([{ name: SESSION_COOKIE, value: s.token, url: e.url }]);
+  return { context, page };
+}
+
+beforeAll(async () => {
+  e = await startE2E();
+  const app = e.running.app;
+  await app.instance.setup({ associationName: 'Zinne', name: 'Ada Admin', email: 'ada@example.org', password: 'un long mot de passe' });
+  for (const [handle, name] of [['anne', 'Anne Peeters'], ['bert', 'Bert Janssens'], ['chloe', 'Chloé Dubois']]) {
+    users[handle] = await insertUser(app.deps, app.db, { email: `${handle}@example.org`, name, handle, locale: 'fr' });
+  }
+  group = await makeGroup(app, { name: 'Monnaie locale', slug: 'monnaie', visibility: 'closed', createdBy: users.anne.id });
+  for (const h of ['anne', 'bert', 'chloe']) await addMember(app, group.id, users[h].id);
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+const groupRow = (page: Page) => page.locator(`[data-group="monnaie"]`);
+
+describe('discussions', () => {
+  it('A posts mentioning @bert, B sees it unread, reads it, replies; A then has 1 new', async () => {
+    const a = await signedIn('anne');
+    await a.page.goto('/groups/monnaie/discussions/new');
+    await a.page.getByLabel('Titre').fill('Assemblée de printemps');
+    const body = a.page.getByRole('combobox', { name: /^Message/ });
+    await body.click();
+    await body.pressSequentially('Bonjour @be');
+    const option = a.page.getByRole('option', { name: /@bert/ });
+    await option.waitFor();
+    await body.press('Enter');
+    await body.pressSequentially('tu viens samedi ?');
+    expect(await body.inputValue()).toBe('Bonjour @bert tu viens samedi ?');
+    await a.page.getByRole('button', { name: 'Aperçu' }).click();
+    await a.page.locator('.preview a.mention').waitFor();
+    await a.page.getByRole('button', { name: 'Écrire' }).click();
+    await a.page.getByRole('button', { name: 'Lancer la discussion' }).click();
+    await a.page.waitForURL(/\/d\//);
+    await a.page.getByRole('heading', { name: 'Assemblée de printemps' }).waitFor();
+    const url = a.page.url();
+
+    const b = await signedIn('bert');
+    await b.page.goto('/');
+    expect(await groupRow(b.page).locator('.badge').textContent()).toBe('1 nouveau');
+    const mention = b.page.getByRole('link', { name: 'Assemblée de printemps' }).first();
+    expect(await b.page.locator('#h-mentions + ul').textContent()).toContain('Anne Peeters vous a mentionné·e dans');
+    await mention.click();
+    await b.page.waitForURL(/\/d\//);
+    await b.page.getByText('Vous avez tout lu.').waitFor();
+    await b.page.goto('/');
+    expect(await groupRow(b.page).textContent()).toContain('rien de neuf');
+
+    // B starts typing, leaves, comes back: the draft is restored from the server.
+    await b.page.goto(url);
+    const reply = b.page.getByRole('combobox', { name: /^Votre réponse/ });
+    await reply.fill('Oui, je serai là !');
+    await b.page.getByText('Brouillon enregistré.').waitFor({ timeout: 10_000 });
+    await b.page.goto('/');
+    await b.page.goto(url);
+    expect(await b.page.getByRole('combobox', { name: /^Votre réponse/ }).inputValue()).toBe('Oui, je serai là !');
+    await b.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    await b.page.locator('.comment', { hasText: 'Oui, je serai là !' }).waitFor();
+
+    await a.page.goto('/');
+    expect(await groupRow(a.page).locator('.badge').textContent()).toBe('1 nouveau');
+    await a.page.goto(url);
+    await a.page.locator('#unread').waitFor({ state: 'attached' });
+    await a.page.getByRole('button', { name: /Réagir avec 🎉/ }).first().click();
+    await a.page.getByRole('button', { name: 'Réagir avec 🎉 (1)' }).first().waitFor();
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('without JavaScript: a reply through the plain form, keeping the text on a validation error', async () => {
+    const app = e.running.app;
+    const c = await signedIn('chloe', { javaScriptEnabled: false });
+    await c.page.goto('/groups/monnaie/discussions');
+    await c.page.getByRole('link', { name: 'Assemblée de printemps' }).click();
+    await c.page.waitForURL(/\/d\//);
+    const reply = c.page.getByLabel(/^Votre réponse/);
+    await reply.fill('   ');
+    await c.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    await c.page.getByText('Ce champ est obligatoire.').waitFor();
+    await c.page.getByLabel(/^Votre réponse/).fill('Je **viens** aussi, sans JavaScript.');
+    await c.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    await c.page.locator('.comment strong', { hasText: 'viens' }).waitFor();
+    const n = await app.db.selectFrom('comments').select('id').execute();
+    expect(n).toHaveLength(2);
+    await c.page.goto('/search?q=JavaScript');
+    await c.page.locator('mark', { hasText: 'JavaScript' }).first().waitFor();
+    await c.context.close();
+  });
+});
