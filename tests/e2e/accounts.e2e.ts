@@ -87,3 +87,40 @@ describe('accounts', () => {
     await context.close();
   });
 });
+
+describe('accounts JSON API', () => {
+  it('logs in with JSON, creates a token, uses it, and hides admin pages from members', async () => {
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(e.url + path, { method: 'POST', headers: { 'content-type': 'application/json', origin: e.url, ...headers }, body: JSON.stringify(body) });
+    const bad = await post('/api/v1/session', { email: 'marc@example.org', password: 'wrong password' }, { 'accept-language': 'en' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe('bad_credentials');
+
+    const ok = await post('/api/v1/session', { email: 'marc@example.org', password: PW });
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0];
+    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+
+    const created = await post('/api/v1/me/tokens', { name: 'script' }, { cookie });
+    expect(created.status).toBe(201);
+    const { token, id } = await created.json();
+    expect(token).toMatch(/^ruche_/);
+
+    const auth = { authorization: `Bearer ${token}` };
+    const me = await fetch(e.url + '/api/v1/me', { headers: auth });
+    expect(await me.json()).toMatchObject({ email: 'marc@example.org', isAdmin: false });
+    const patched = await fetch(e.url + '/api/v1/me', { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ bio: 'Bees!', handle: 'x' }) });
+    expect(patched.status).toBe(400);
+    expect((await patched.json()).error.issues[0]).toMatchObject({ path: 'handle', code: 'handle' });
+    expect((await fetch(e.url + '/api/v1/users/anne_admin', { headers: auth })).status).toBe(200);
+    expect((await fetch(e.url + '/api/v1/users/anne_admin')).status).toBe(404);
+    expect((await fetch(e.url + '/admin/users', { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(e.url + '/admin/outbox', { headers: { cookie } })).status).toBe(404);
+
+    expect((await fetch(e.url + `/api/v1/me/tokens/${id}`, { method: 'DELETE', headers: auth })).status).toBe(200);
+    expect((await fetch(e.url + '/api/v1/me', { headers: auth })).status).toBe(401);
+
+    const doc = await (await fetch(e.url + '/api/v1/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/me', '/me/tokens', '/me/tokens/{id}', '/users/{handle}', '/session']));
+  });
+});
