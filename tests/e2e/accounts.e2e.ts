@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { startE2E, type E2E } from './support';
 
 let e: E2E;
@@ -84,6 +85,29 @@ describe('accounts', () => {
     await page.locator('header').getByRole('link', { name: 'Se connecter' }).waitFor();
     const res = await page.goto('/u/anne_admin');
     expect(res?.status()).toBe(404);
+    await context.close();
+  });
+
+  it('uploads an avatar without JavaScript and shows it on the public profile', async () => {
+    const { page, context } = await e.newPage({ javaScriptEnabled: false, locale: 'fr-BE' });
+    await page.goto('/login');
+    const login = page.locator('form[action="?/login"]');
+    await login.getByLabel('Adresse e-mail').fill('anne@example.org');
+    await login.getByLabel('Mot de passe').fill(PW);
+    await login.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.goto('/profile');
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#c08040' } }).png().toBuffer();
+    await page.getByLabel(/Choisir une photo/).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Envoyer la photo' }).click();
+    await page.getByText('Photo mise à jour.').waitFor();
+    await page.goto('/u/anne_admin');
+    const img = page.getByRole('img', { name: 'Photo de Anne Admin' });
+    const src = await img.getAttribute('src');
+    expect(src).toMatch(/^\/files\/[0-9a-f-]+$/);
+    const served = await page.request.get(src!);
+    expect(served.status()).toBe(200);
+    expect(served.headers()['content-type']).toMatch(/^image\//);
     await context.close();
   });
 });
