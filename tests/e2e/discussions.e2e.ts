@@ -106,4 +106,64 @@ describe('discussions', () => {
     await c.page.locator('mark', { hasText: 'JavaScript' }).first().waitFor();
     await c.context.close();
   });
+
+  it('JSON API: list, create, reply, react, read marks, drafts, search; hidden from non-members', async () => {
+    const app = e.running.app;
+    const cookieOf = async (who: string) => `${SESSION_COOKIE}=${(await app.sessions.start(users[who].id as never, 'api')).token}`;
+    const call = async (who: string | null, method: string, path: string, body?: unknown) => {
+      const headers: Record<string, string> = { accept: 'application/json', 'accept-language': 'en' };
+      if (who) headers.cookie = await cookieOf(who);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${e.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const created = await call('anne', 'POST', '/discussions', { groupSlug: 'monnaie', title: 'Budget 2027', body: 'Propositions pour le **budget**' });
+    expect(created.status).toBe(201);
+    const id = created.json.id;
+    expect(created.json.bodyHtml).toContain('<strong>budget</strong>');
+    const bad = await call('anne', 'POST', '/discussions', { groupSlug: 'monnaie', title: '', body: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.issues[0]).toMatchObject({ path: 'title', code: 'required', message: 'Ce champ est obligatoire.' });
+
+    const list = await call('bert', 'GET', '/discussions?group=monnaie&limit=1');
+    expect(list.json.items.map((d: { title: string }) => d.title)).toEqual(['Budget 2027']);
+    expect(list.json.items[0].newCount).toBe(1);
+    expect(list.json.next).not.toBeNull();
+
+    const reply = await call('bert', 'POST', `/discussions/${id}/comments`, { body: 'Bonne idée @anne' });
+    expect(reply.status).toBe(201);
+    const edited = await call('bert', 'PATCH', `/discussions/comments/${reply.json.id}`, { body: 'Très bonne idée @anne' });
+    expect(edited.json.editedAt).not.toBeNull();
+    expect((await call('anne', 'PATCH', `/discussions/comments/${reply.json.id}`, { body: 'no' })).status).toBe(403);
+    const react = await call('anne', 'POST', '/discussions/reactions', { targetId: reply.json.id, emoji: '👍' });
+    expect(react.json).toMatchObject({ added: true, reactions: [{ emoji: '👍', count: 1, mine: true }] });
+    const thread = await call('anne', 'GET', `/discussions/${id}/comments`);
+    expect(thread.json.comments).toHaveLength(1);
+    const before = (await call('anne', 'GET', '/discussions?group=monnaie')).json.group.unreadCount;
+    expect((await call('anne', 'POST', `/discussions/${id}/read`)).json.unreadCount).toBe(before - 1);
+    expect((await call('bert', 'POST', '/discussions/read-all', { groupSlug: 'monnaie' })).json.unreadCount).toBe(0);
+
+    const key = `comment:${id}`;
+    expect((await call('chloe', 'PUT', `/drafts/${key}`, { body: 'je réfléchis' })).json.draft.body).toBe('je réfléchis');
+    expect((await call('chloe', 'GET', `/drafts/${key}`)).json.draft.body).toBe('je réfléchis');
+    expect((await call('chloe', 'DELETE', `/drafts/${key}`)).status).toBe(200);
+    expect((await call('chloe', 'GET', `/drafts/${key}`)).json.draft).toBeNull();
+
+    const found = await call('chloe', 'GET', '/search?q=budget');
+    expect(found.json.hits.map((h: { title: string }) => h.title)).toContain('Budget 2027');
+    expect((await call('bert', 'GET', '/groups/monnaie/mention-candidates?q=ch')).json.items.map((u: { handle: string }) => u.handle)).toEqual(['chloe']);
+    expect((await call('anne', 'POST', '/preview', { body: '*hi*' })).json.html).toContain('<em>hi</em>');
+
+    // Ada (instance admin, not a member) sees everything; a visitor sees nothing of this closed group.
+    for (const path of [`/discussions/${id}`, `/discussions/${id}/comments`, '/discussions?group=monnaie', `/discussions/comments/${reply.json.id}`])
+      expect((await call(null, 'GET', path)).status, path).toBe(404);
+    expect((await call(null, 'GET', '/search?q=budget')).json.hits).toEqual([]);
+    expect((await call(null, 'POST', '/discussions/reactions', { targetId: id, emoji: '👍' })).status).toBe(404);
+
+    const del = await call('anne', 'DELETE', `/discussions/${id}`);
+    expect(del.status).toBe(200);
+    expect((await call('anne', 'GET', `/discussions/${id}`)).json).toMatchObject({ deleted: true, body: null });
+    const doc = await (await fetch(`${e.url}/api/v1/openapi.json`)).json();
+    expect(doc.paths['/discussions/{id}/comments']).toBeDefined();
+  });
 });
