@@ -1,6 +1,7 @@
 import accounts from './accounts';
 import groups from './groups';
 import discussions from './discussions';
+import chat from './chat';
 
 /**
  * The OpenAPI document of /api/v1, assembled from one fragment per feature. Request bodies
@@ -8,7 +9,7 @@ import discussions from './discussions';
  * validation cannot drift apart.
  */
 export function openApiDocument(baseUrl: string) {
-  const fragments = [accounts, groups, discussions];
+  const fragments = [accounts, groups, discussions, chat];
   return {
     openapi: '3.1.0',
     info: { title: 'Ruche API', version: '1', description: 'JSON API of Ruche. Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one on your profile). Errors are `{ error: { code, message, issues[] } }`; messages follow Accept-Language or your profile language.' },

@@ -7,7 +7,7 @@ import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { can, authorize, isUser, type Actor } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';
-import { authorizeRoom, canPostRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
+import { advanceRead, authorizeRoom, canPostRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
 import { GroupRoomInput, HistoryInput, ListDirectInput, OpenDirectInput } from './schemas';
 
 /** What a chat page shows: the last messages (or a window), cursors and what the member may do. */
@@ -46,6 +46,8 @@ export function createChatQueries(deps: Deps) {
     const hasOlder = first !== undefined && !!(await db.selectFrom('chatMessages').select('id').where('roomId', '=', room.id).where('seq', '<', first).limit(1).executeTakeFirst());
     const hasNewer = last !== undefined && !!(await db.selectFrom('chatMessages').select('id').where('roomId', '=', room.id).where('seq', '>', last).limit(1).executeTakeFirst());
     const state = await readState(room, actor);
+    // Showing the latest messages reads them (a page view without JavaScript too).
+    if (isUser(actor) && !hasNewer && state.unread > 0) await advanceRead(db, room.id, actor.userId, room.lastSeq, room.messageCount, clock.now().toISOString());
     return {
       room: { id: room.id, kind: room.kind, title: room.title, lastSeq: room.lastSeq, group: room.group ? { id: room.group.id, slug: room.group.slug, name: room.group.name } : null, people: room.kind === 'direct' ? await people(room.id) : [] },
       messages,

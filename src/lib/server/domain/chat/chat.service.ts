@@ -8,7 +8,8 @@ import { renderMarkdown, extractMentions } from '../../markdown';
 import { can, isUser, type Actor } from '../../policy';
 import { createSessions } from '../accounts/sessions';
 import { canReadRoom, canPostRoom, authorizeRoom, appendEvent, advanceRead, messageByKey, messageView, roomOr404, eventsAfter, type MessageView, type RoomRow, type EventKind } from './chat.repo';
-import { EditInput, EventsInput, MessageInput, ReactInput, ReadInput, RoomInput, SendInput } from './schemas';
+import { EditInput, EventsInput, MessageInput, ReactInput, ReadInput, RoomInput, SendInput, ToDiscussionInput } from './schemas';
+import { createDiscussionsService } from '../discussions/discussions.service';
 import { createChatQueries } from './chat.queries';
 
 export type { MessageView, RoomRow } from './chat.repo';
@@ -31,6 +32,7 @@ const isUniqueViolation = (e: unknown) => {
 export function createChatService(deps: Deps, publisher: ChatPublisher = { event() {} }) {
   const { db, clock } = deps;
   const sessions = createSessions(deps);
+  let discussions: ReturnType<typeof createDiscussionsService> | null = null;
 
   /** Mentioned members who may read the room (checked per recipient with the policy). */
   async function mentionRecipients(room: RoomRow, body: string, authorId: string) {
@@ -194,6 +196,22 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
       const room = await roomOr404(db, input.roomId);
       authorizeRoom(actor, room, 'read');
       return { room, events: await eventsAfter(db, room.id, input.after, input.limit) };
+    },
+
+    /**
+     * "Make a discussion from this": starts a discussion in the group, quoting the chat
+     * message and linking back to it, through the discussions service (same rules, counters,
+     * search row and mentions as any new discussion).
+     */
+    async toDiscussion(actor: Actor, raw: unknown): Promise<{ discussionId: string; url: string }> {
+      const input = parse(ToDiscussionInput, raw);
+      const { m, room } = await ownMessage(actor, { messageId: input.messageId });
+      if (!room.group || m.deletedAt) return notFound();
+      const quoted = m.body.split('\n').map((l) => `> ${l}`).join('\n');
+      const body = `${quoted}\n\n— @${m.author.handle}, [chat](/groups/${room.group.slug}/chat#m-${m.id})`;
+      discussions ??= createDiscussionsService(deps);
+      const d = await discussions.create(actor, { groupSlug: room.group.slug, title: input.title, body, files: [], fileIds: [] });
+      return { discussionId: d.id, url: `/d/${d.id}` };
     },
   };
 }

@@ -100,4 +100,15 @@ describe.each(engines)('chat service (%s)', (engine) => {
     const del = await app.chat.remove(await anne.actor(), { messageId: m.message.id });
     expect(del.message).toMatchObject({ body: '', deletedAt: expect.any(String) });
   });
+  it('makes a discussion from a chat message in the group, for members only', async () => {
+    const { anne, carl, roomId, g } = await setup('open');
+    const m = await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'We need a **stand** on Saturday' });
+    await expect(app.chat.toDiscussion(await carl.actor(), { messageId: m.message.id, title: 'Stand' })).rejects.toMatchObject({ kind: 'forbidden' });
+    const d = await app.chat.toDiscussion(await anne.actor(), { messageId: m.message.id, title: 'Stand on Saturday' });
+    const row = await app.db.selectFrom('discussions').select(['title', 'body', 'groupId']).where('id', '=', d.discussionId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ title: 'Stand on Saturday', groupId: g.id });
+    expect(row.body).toContain('> We need a **stand** on Saturday');
+    expect(row.body).toContain(`#m-${m.message.id}`);
+    expect(await app.db.selectFrom('searchDocs').select('docId').where('docId', '=', d.discussionId).executeTakeFirst()).toBeTruthy();
+  });
 });

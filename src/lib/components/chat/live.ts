@@ -1,0 +1,82 @@
+/**
+ * The browser side of the chat protocol: one WebSocket, one cursor per room, reconnect with
+ * back-off and resume from the cursors, so no event is lost or shown twice.
+ */
+export type Frame = { type: string; [k: string]: any };
+
+export class LiveSocket {
+  private ws: WebSocket | null = null;
+  private attempts = 0;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Cursor per room: the last seq applied. */
+  readonly cursors = new Map<string, number>();
+
+  constructor(
+    private onFrame: (f: Frame) => void,
+    private onStatus: (s: 'connecting' | 'live' | 'offline') => void,
+    private onOpen: () => void = () => {},
+  ) {}
+
+  watch(room: string, seq: number) {
+    this.cursors.set(room, seq);
+    if (this.open) this.send({ type: 'resume', rooms: { [room]: seq } });
+  }
+
+  get open() {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  connect() {
+    this.stopped = false;
+    this.onStatus('connecting');
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempts = 0;
+      if (this.cursors.size) ws.send(JSON.stringify({ type: 'resume', rooms: Object.fromEntries(this.cursors) }));
+      this.onOpen();
+    };
+    ws.onmessage = (e) => {
+      let f: Frame;
+      try {
+        f = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      if (f.type === 'event') {
+        // Exactly once, in order: anything at or below the cursor was already applied.
+        const c = this.cursors.get(f.room) ?? 0;
+        if (f.seq <= c) return;
+        this.cursors.set(f.room, f.seq);
+      }
+      if (f.type === 'subscribed') this.onStatus('live');
+      this.onFrame(f);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.onStatus('offline');
+      if (this.stopped) return;
+      const wait = Math.min(15000, 500 * 2 ** this.attempts++) * (0.75 + Math.random() / 2);
+      this.timer = setTimeout(() => this.connect(), wait);
+    };
+  }
+
+  send(o: unknown): boolean {
+    if (!this.open) return false;
+    this.ws!.send(JSON.stringify(o));
+    return true;
+  }
+
+  close() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close();
+  }
+}
+
+export const newKey = () => {
+  const a = new Uint8Array(16);
+  crypto.getRandomValues(a);
+  return Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
+};

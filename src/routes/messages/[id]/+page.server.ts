@@ -1,0 +1,13 @@
+import type { Actions, PageServerLoad } from './$types';
+import { loadOr404 } from '$lib/server/http';
+import { chatActions, formKey, windowOf } from '../chat-actions';
+
+/** One direct conversation (participants only: anyone else gets "not found"). */
+export const load: PageServerLoad = (event) =>
+  loadOr404(event, async () => ({
+    chat: await event.locals.app.chat.roomPage(event.locals.actor, { roomId: event.params.id, ...windowOf(event.url) }),
+    formKey: formKey(),
+    replyId: event.url.searchParams.get('reply'),
+  }));
+
+export const actions: Actions = chatActions;

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { startE2E, type E2E } from './support';
+import { chatGroup, chatUser, sessionFor } from '../support/chat-factories';
+
+let e: E2E;
+let anne: Awaited<ReturnType<typeof chatUser>>;
+let bob: Awaited<ReturnType<typeof chatUser>>;
+let slug: string;
+
+beforeAll(async () => {
+  e = await startE2E();
+  const app = e.running.app;
+  await app.db.insertInto('instance').values({ id: 1, name: 'Zinne', description: '', openRegistration: 0, defaultLocale: 'en', createdAt: new Date().toISOString() }).execute();
+  anne = await chatUser(app, { name: 'Anne Peeters', locale: 'en' });
+  bob = await chatUser(app, { name: 'Bob Janssens', locale: 'fr' });
+  slug = (await chatGroup(app, [{ id: anne.id }, { id: bob.id }], { name: 'Zinne Team' })).slug;
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+async function signIn(context: BrowserContext, userId: typeof anne.id) {
+  const token = await sessionFor(e.running.app, userId);
+  await context.addCookies([{ name: 'ruche_session', value: token, url: e.url }]);
+}
+
+describe('chat', () => {
+  it('two members chat live, see each other online, and a direct message raises the unread badge', async () => {
+    const a = await e.newPage({ locale: 'en-GB' });
+    const b = await e.newPage({ locale: 'fr-BE' });
+    await signIn(a.context, anne.id);
+    await signIn(b.context, bob.id);
+    await a.page.goto(`/groups/${slug}/chat`);
+    await b.page.goto(`/groups/${slug}/chat`);
+    await a.page.locator('.online li', { hasText: 'Bob Janssens' }).waitFor();
+    await b.page.locator('.online li', { hasText: 'Anne Peeters' }).waitFor();
+    await b.page.getByText('En direct').waitFor();
+
+    await a.page.getByLabel(/^Message/).fill('Hello **team**, who brings the stand?');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await b.page.locator('.msg strong', { hasText: 'team' }).waitFor();
+    expect(await b.page.locator('.msg').count()).toBe(1);
+
+    // Direct conversation: Bob watches his list, Anne writes; the badge appears without reload.
+    const { roomId } = await e.running.app.chat.openDirect(await anne.actor(), { handles: bob.handle });
+    await b.page.goto('/messages');
+    const row = b.page.locator('.conversations li', { hasText: 'Anne Peeters' });
+    await row.waitFor();
+    expect(await row.locator('.badge').count()).toBe(0);
+    await b.page.waitForTimeout(300); // the list's socket subscribes
+    await a.page.goto(`/messages/${roomId}`);
+    await a.page.getByText('Live').waitFor();
+    await a.page.getByLabel(/^Message/).fill('Psst, tomorrow 9:00?');
+    await a.page.getByRole('button', { name: 'Send' }).click();
+    await row.locator('.badge', { hasText: '1 non lu' }).waitFor();
+    // Opening the conversation reads it: back on the list, no badge.
+    await b.page.goto(`/messages/${roomId}`);
+    await b.page.getByText('Psst, tomorrow 9:00?').waitFor();
+    await b.page.goto('/messages');
+    await b.page.locator('.conversations li', { hasText: 'Anne Peeters' }).waitFor();
+    expect(await b.page.locator('.conversations .badge').count()).toBe(0);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('without JavaScript the chat is readable and a form posts a message that others see live', async () => {
+    const a = await e.newPage({ locale: 'en-GB' });
+    const b = await e.newPage({ locale: 'fr-BE', javaScriptEnabled: false });
+    await signIn(a.context, anne.id);
+    await signIn(b.context, bob.id);
+    await a.page.goto(`/groups/${slug}/chat`);
+    await a.page.getByText('Live').waitFor();
+    await b.page.goto(`/groups/${slug}/chat`);
+    expect(await b.page.locator('.msg', { hasText: 'who brings the stand' }).count()).toBe(1);
+    await b.page.getByLabel(/^Message/).fill('Moi, je prends le stand !');
+    await b.page.getByRole('button', { name: 'Envoyer' }).click();
+    await b.page.waitForURL(/\/chat#m-/);
+    await b.page.locator('.msg', { hasText: 'Moi, je prends le stand' }).waitFor();
+    await a.page.locator('.msg', { hasText: 'Moi, je prends le stand' }).waitFor();
+    // An empty message is refused next to the field, in French.
+    await b.page.getByRole('button', { name: 'Envoyer' }).click(); // the browser's "required" blocks it: nothing posted
+    expect(await b.page.locator('.msg', { hasText: 'Moi, je prends le stand' }).count()).toBe(1);
+    await a.context.close();
+    await b.context.close();
+  });
+});
