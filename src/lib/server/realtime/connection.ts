@@ -23,6 +23,7 @@ export class Connection implements Listener {
   private tokens: number;
   private last = Date.now();
   private closed = false;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private ws: WebSocket,
@@ -32,7 +33,10 @@ export class Connection implements Listener {
     private d: ConnectionDeps,
   ) {
     this.tokens = d.limits.burst;
-    ws.on('message', (data, isBinary) => void this.onFrame(data as Buffer, isBinary));
+    // Frames are handled one after another: a member's messages keep the order they were sent in.
+    ws.on('message', (data, isBinary) => {
+      this.queue = this.queue.then(() => this.onFrame(data as Buffer, isBinary)).catch((e) => this.d.log(`realtime: ${(e as Error)?.message}`));
+    });
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
     this.sendJson({ type: 'hello', user: person });
