@@ -12,6 +12,7 @@ import { isDomainError } from '../lib/server/kernel/errors';
 import { insertUser } from '../lib/server/domain/accounts/users';
 import { recordEvent } from '../lib/server/kernel/outbox';
 import { translator } from '../lib/i18n';
+import { loadDemo } from './demo';
 
 export class UsageError extends Error {}
 export class InputError extends Error {}
@@ -30,6 +31,19 @@ export type Command = {
  * add new commands here (e.g. `demo`, `backup`) and `help` lists them.
  */
 export const commands: Record<string, Command> = {
+  demo: {
+    summary: 'Load a demo association (working groups, members, discussions in French and Dutch) into an empty instance',
+    usage: 'demo',
+    options: {},
+    async run({ app, out }) {
+      try {
+        await loadDemo(await app(), out);
+      } catch (e) {
+        if (e instanceof Error && !isDomainError(e)) throw new InputError(e.message);
+        throw e;
+      }
+    },
+  },
   'user create': {
     summary: 'Create an account (with --admin, an association administrator)',
     usage: 'user create --email <email> --name <name> [--password <password>] [--locale fr|nl|en] [--admin]',
