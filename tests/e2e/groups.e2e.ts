@@ -141,3 +141,40 @@ describe.each([
     await again.context.close();
   });
 });
+
+describe('editing a group without JavaScript', () => {
+  it('adds, reorders and removes links with plain forms, uploads a cover, and refuses a bad URL', async () => {
+    const app = e.running.app;
+    await app.groups.create(await app.sessions.actorFor(adminId), { name: 'Atelier', slug: 'atelier', visibility: 'open' });
+    const { context, page } = await e.newPage({ javaScriptEnabled: false });
+    await signIn(context, adminId);
+    await page.goto('/groups/atelier/edit');
+    const add = async (title: string, url: string) => {
+      await page.getByLabel('Titre', { exact: true }).fill(title);
+      await page.getByLabel('Adresse (https://…)').fill(url);
+      await page.getByRole('button', { name: 'Ajouter le lien' }).click();
+    };
+    await add('Mauvais', 'javascript:alert(1)');
+    await page.getByText('Entrez une adresse web complète').waitFor();
+    await add('Wiki', 'https://wiki.example.org');
+    await add('Agenda', 'https://agenda.example.org');
+    await page.getByRole('button', { name: 'Monter « Agenda »' }).click();
+    await add('Vieux', 'https://old.example.org');
+    await page.getByRole('button', { name: 'Retirer « Vieux »' }).click();
+    await page.getByRole('button', { name: 'Retirer « Wiki »' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Retirer « Vieux »' }).count()).toBe(0);
+    const sharp = (await import('sharp')).default;
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#b45309' } }).png().toBuffer();
+    await page.getByLabel(/^Image de couverture/).setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Envoyer la couverture' }).click();
+    await page.getByText('La couverture a été mise à jour.').waitFor();
+    await page.goto('/groups/atelier');
+    const titles = await page.locator('ul.links a').allTextContents();
+    expect(titles).toEqual(['Agenda', 'Wiki']);
+    const src = await page.locator('img.cover').getAttribute('src');
+    expect(src).toMatch(/^\/files\//);
+    const img = await fetch(e.url + src);
+    expect(img.status).toBe(200);
+    await context.close();
+  });
+});

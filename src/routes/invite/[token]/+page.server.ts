@@ -25,10 +25,9 @@ export const actions: Actions = {
     const res = await formAction(
       event,
       async () => {
-        const r = await event.locals.app.groups.invitations.signUp({ ...f, token: event.params.token, locale: event.locals.locale });
-        const s = await event.locals.app.sessions.start(r.userId, event.request.headers.get('user-agent') ?? '');
-        event.cookies.set(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: event.url.protocol === 'https:', expires: s.expiresAt });
-        return r;
+        const r = await event.locals.app.groups.invitations.signUp({ ...f, token: event.params.token, locale: event.locals.locale }, { userAgent: event.request.headers.get('user-agent') ?? '' });
+        event.cookies.set(SESSION_COOKIE, r.session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: event.url.protocol === 'https:', expires: r.session.expiresAt });
+        return { groupSlug: r.groupSlug };
       },
       f,
     );

@@ -61,8 +61,9 @@ describe.each(engines)('invitations on %s', (engine) => {
 
     // The email is locked to the invited address.
     await expect(app.groups.invitations.signUp({ token, name: 'Nina', email: 'other@example.org', password: 'a long password' })).rejects.toMatchObject({ issues: [{ path: 'email', code: 'invitation_email' }] });
-    const { userId, groupSlug } = await app.groups.invitations.signUp({ token, name: 'Nina', email: 'new@example.org', password: 'a long password', locale: 'nl' });
+    const { userId, groupSlug, session } = await app.groups.invitations.signUp({ token, name: 'Nina', email: 'new@example.org', password: 'a long password', locale: 'nl' });
     expect(groupSlug).toBe(g.slug);
+    expect(await app.sessions.userIdFor(session.token)).toBe(userId);
     expect(rolesOf(await app.sessions.actorFor(userId)).get(g.id)).toBe('member');
     expect(Number((await app.groups.bySlug(a, g.slug)).memberCount)).toBe(2);
 
