@@ -46,11 +46,24 @@ export async function markDiscussionRead(tx: Tx, userId: string, d: DiscussionRo
     .where('authorId', '<>', userId)
     .executeTakeFirstOrThrow();
   const n = Number(c.n) + (d.seq > prev && d.seq <= upTo && d.authorId !== userId ? 1 : 0);
-  await tx
-    .insertInto('discussionReads')
-    .values({ userId, discussionId: d.id, lastReadSeq: upTo, updatedAt: now })
-    .onConflict((oc) => oc.columns(['userId', 'discussionId']).doUpdateSet({ lastReadSeq: upTo, updatedAt: now }))
-    .execute();
+  // Compare-and-set: when two requests read at once, only the one that moves the mark
+  // subtracts, so the count is never decremented twice for the same items.
+  const moved = r
+    ? (await tx
+        .updateTable('discussionReads')
+        .set({ lastReadSeq: upTo, updatedAt: now })
+        .where('userId', '=', userId)
+        .where('discussionId', '=', d.id)
+        .where('lastReadSeq', '=', Number(r.lastReadSeq))
+        .returning('userId')
+        .executeTakeFirst())
+    : (await tx
+        .insertInto('discussionReads')
+        .values({ userId, discussionId: d.id, lastReadSeq: upTo, updatedAt: now })
+        .onConflict((oc) => oc.columns(['userId', 'discussionId']).doNothing())
+        .returning('userId')
+        .executeTakeFirst());
+  if (!moved) return prev;
   if (n > 0)
     await tx
       .updateTable('memberships')

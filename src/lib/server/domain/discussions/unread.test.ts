@@ -102,3 +102,20 @@ describe.each(engines)('unread tracking on %s', (engine) => {
     expect((await app.discussions.listForGroup(c.outsider.actor, { groupSlug: o.g.slug })).items[0].newCount).toBeNull();
   });
 });
+
+describe.each(engines)('concurrent reads on %s', (engine) => {
+  it('two simultaneous opens subtract once', async () => {
+    const app = await createTestApp(engine);
+    try {
+      const c = await makeCircle(app, 'closed');
+      const d = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'T', body: 'b' });
+      for (let i = 0; i < 3; i++) await app.discussions.reply(c.anne.actor, { discussionId: d.id, body: `r${i}` });
+      await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Other', body: 'b' });
+      expect(await unreadOf(app, c.g.id, c.bert.id)).toBe(5);
+      await Promise.all([1, 2, 3].map(() => app.discussions.markRead(c.bert.actor, { discussionId: d.id })));
+      expect(await unreadOf(app, c.g.id, c.bert.id)).toBe(1);
+    } finally {
+      await app.cleanup();
+    }
+  });
+});
