@@ -19,7 +19,10 @@ export function authorize<A extends Ability>(actor: Actor, ability: A, ...resour
   if (can(actor, ability, ...resource)) return;
   const r = resource[0] as unknown;
   const group = groupOf(r);
-  if (group && !rules['group.read'](actor, group)) notFound();
+  // Content inside a group the actor cannot read is "not found", as if it did not exist;
+  // joining a group the actor can see (a closed one) is plainly "forbidden".
+  const joining = ability === 'group.join' || ability === 'group.requestJoin';
+  if (group && !(joining ? rules['group.see'](actor, group) : rules['group.read'](actor, group))) notFound();
   if (!isUser(actor)) unauthenticated();
   forbidden();
 }

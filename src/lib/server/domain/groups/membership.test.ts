@@ -54,8 +54,8 @@ describe.each(engines)('membership on %s', (engine) => {
     await makeMember(app, g.id, groupAdmin.id, 'admin');
     const alice = await makeUser(app);
     const bob = await makeUser(app);
-    // The policy answers "not found" to any refused action on a group whose content the actor may not read.
-    await expect(app.groups.join(await alice.actor(), g.slug)).rejects.toMatchObject({ kind: 'not_found' });
+    // The group is visible, so joining it directly is plainly forbidden (not hidden as "not found").
+    await expect(app.groups.join(await alice.actor(), g.slug)).rejects.toMatchObject({ kind: 'forbidden' });
     const r1 = await app.groups.requestJoin(await alice.actor(), g.slug, { message: 'I bake bread' });
     await expect(app.groups.requestJoin(await alice.actor(), g.slug, {})).rejects.toMatchObject({ code: 'request_pending' });
     const r2 = await app.groups.requestJoin(await bob.actor(), g.slug, {});
