@@ -222,7 +222,7 @@ export class Connection implements Listener {
     await this.catchUp(room.id, s);
     if (this.subs.get(room.id) !== s) return;
     this.sendJson({ type: 'subscribed', room: room.id, seq: s.sent, ref });
-    this.push(Buffer.from(JSON.stringify({ type: 'presence', room: room.id, users: this.d.hub.online(room.id) })));
+    this.push(this.d.hub.presenceFrame(room.id));
   }
 
   /** Sends stored events after the room's cursor, then any live frames held meanwhile, in order. */

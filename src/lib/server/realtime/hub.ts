@@ -10,6 +10,8 @@ export interface Listener {
 }
 
 type RemoteNode = { at: number; rooms: Map<string, Person[]> };
+/** How many people a presence frame lists (it also carries the total count). */
+const PRESENCE_SHOWN = 50;
 
 /**
  * The process's fan-out point: which local listeners are in which room, and who is online
@@ -22,6 +24,10 @@ export class Hub {
   private local = new Map<string, Map<string, { person: Person; n: number }>>();
   private remote = new Map<string, RemoteNode>();
   private timer: NodeJS.Timeout;
+  /** Rooms whose presence changed: published and shown in batches, not once per join. */
+  private dirtyBus = new Set<string>();
+  private dirtyLocal = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly bus: Bus,
@@ -85,8 +91,15 @@ export class Hub {
     return n;
   }
 
+  /** The presence frame of a room: the first people by name and how many are online. */
+  presenceFrame(room: string): Buffer {
+    const all = this.online(room);
+    return Buffer.from(JSON.stringify({ type: 'presence', room, users: all.slice(0, PRESENCE_SHOWN), count: all.length }));
+  }
+
   close() {
     clearInterval(this.timer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     // Tell the others this process's people are gone.
     const rooms = [...this.local.keys()];
     this.local.clear();
@@ -98,15 +111,36 @@ export class Hub {
   }
 
   private presenceChanged(room: string) {
-    this.bus.publish({ t: 'presence', room, users: this.localPeople(room) });
+    this.dirtyBus.add(room);
+    this.schedule(room);
   }
 
-  /** Sends the room's current presence to its local listeners. */
+  /** Sends the room's current presence to its local listeners (batched: big rooms see many joins). */
   private notify(room: string) {
-    const set = this.rooms.get(room);
-    if (!set?.size) return;
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', room, users: this.online(room) }));
-    for (const l of set) l.push(frame);
+    this.dirtyLocal.add(room);
+    this.schedule(room);
+  }
+
+  private schedule(room: string) {
+    if (this.flushTimer) return;
+    const big = (this.rooms.get(room)?.size ?? 0) > 100;
+    this.flushTimer = setTimeout(() => this.flush(), big ? 2000 : 150);
+    this.flushTimer.unref();
+  }
+
+  private flush() {
+    this.flushTimer = null;
+    const bus = [...this.dirtyBus];
+    this.dirtyBus.clear();
+    for (const room of bus) this.bus.publish({ t: 'presence', room, users: this.localPeople(room) });
+    const local = [...this.dirtyLocal];
+    this.dirtyLocal.clear();
+    for (const room of local) {
+      const set = this.rooms.get(room);
+      if (!set?.size) continue;
+      const frame = this.presenceFrame(room);
+      for (const l of set) l.push(frame);
+    }
   }
 
   private heartbeat() {

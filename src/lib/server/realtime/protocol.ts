@@ -31,7 +31,7 @@ export type ServerFrame =
   | { type: 'reset'; room: string; seq: number }
   | { type: 'unsubscribed'; room: string; reason: string }
   | { type: 'ack'; ref?: string; key?: string; room: string; seq: number | null; id: string; duplicate?: boolean }
-  | { type: 'presence'; room: string; users: { id: string; name: string }[] }
+  | { type: 'presence'; room: string; users: { id: string; name: string }[]; count: number }
   | { type: 'typing'; room: string; user: { id: string; name: string } }
   | { type: 'read'; room: string; readSeq: number; unread: number; ref?: string }
   | { type: 'pong'; ref?: string }
