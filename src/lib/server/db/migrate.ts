@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { Db, Dialect } from './connect';
 import * as m001 from './migrations/001-foundation';
 import * as m002 from './migrations/002-chat';
+import * as m003discussions from './migrations/003-discussions';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
 export const migrations: [string, Migration][] = [
   ['001-foundation', m001],
   ['002-chat', m002],
+  ['003-discussions', m003discussions],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */
