@@ -20,8 +20,11 @@ function run(label, args) {
   if (fs.existsSync(out)) {
     const j = JSON.parse(fs.readFileSync(out, 'utf8'));
     passed += j.numPassedTests;
-    failed += j.numFailedTests + (j.numTotalTestSuites && j.testResults.some((s) => s.status === 'failed' && s.assertionResults.length === 0) ? 1 : 0);
+    // A file that failed outside any test (a beforeAll, an import) counts as one failure.
+    const brokenFiles = j.testResults.filter((s) => s.status === 'failed' && !s.assertionResults.some((a) => a.status === 'failed')).length;
+    failed += j.numFailedTests + brokenFiles;
     skipped += j.numPendingTests + j.numTodoTests;
+    if (r.status !== 0 && j.numFailedTests + brokenFiles === 0) failed += 1;
   } else if (r.status !== 0) failed += 1;
 }
 

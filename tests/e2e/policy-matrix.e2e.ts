@@ -4,6 +4,7 @@
  * the test asserts they never appear where the actor may not read them — not in lists,
  * counts, search, attachment URLs or error messages — and that direct URLs answer 404.
  */
+import { freePort } from '../support/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,7 +60,7 @@ async function seedGroup(vis: Visibility, ownerId: string, memberId: string): Pr
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-matrix-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}` });
   app = await createApp(config, { mail: new MemoryMailTransport(), log: () => {} });
   await app.instance.setup({ associationName: 'Matrice', name: 'Instance Admin', email: 'root@example.org', password: 'a long password' });

@@ -1,3 +1,4 @@
+import { freePort } from '../support/ports';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ export type E2E = { running: Running; url: string; browser: Browser; mailbox: Me
 /** A real server on a random port (fresh SQLite file) and Debian's Chromium. */
 export async function startE2E(): Promise<E2E> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-e2e-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}` });
   const mailbox = new MemoryMailTransport();
   const app = await createApp(config, { mail: mailbox, log: () => {} });
