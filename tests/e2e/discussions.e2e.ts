@@ -81,7 +81,8 @@ describe('discussions', () => {
     expect(await groupRow(a.page).locator('.badge').textContent()).toBe('1 nouveau');
     await a.page.goto(url);
     await a.page.locator('#unread').waitFor({ state: 'attached' });
-    await a.page.getByRole('button', { name: /Réagir avec 🎉/ }).first().click();
+    await a.page.getByRole('link', { name: 'Ajouter une réaction' }).first().click();
+    await a.page.getByRole('button', { name: 'Réagir avec 🎉' }).click();
     await a.page.getByRole('button', { name: 'Réagir avec 🎉 (1)' }).first().waitFor();
     await a.context.close();
     await b.context.close();
@@ -102,6 +103,11 @@ describe('discussions', () => {
     await c.page.locator('.comment strong', { hasText: 'viens' }).waitFor();
     const n = await app.db.selectFrom('comments').select('id').execute();
     expect(n).toHaveLength(2);
+    // A reaction through the palette page, then back to the reply.
+    await c.page.locator('.comment', { hasText: 'viens' }).getByRole('link', { name: 'Ajouter une réaction' }).click();
+    await c.page.getByRole('button', { name: 'Réagir avec 👀' }).click();
+    await c.page.waitForURL(/\/d\/[^/]+#c-/);
+    await c.page.locator('.comment', { hasText: 'viens' }).getByRole('button', { name: 'Réagir avec 👀 (1)' }).waitFor();
     await c.page.goto('/search?q=JavaScript');
     await c.page.locator('mark', { hasText: 'JavaScript' }).first().waitFor();
     await c.context.close();

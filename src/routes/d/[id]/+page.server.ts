@@ -3,10 +3,16 @@ import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 
+/** The discussion and its replies as the page needs them: raw markdown stays out of the page data. */
+async function open(event: Parameters<PageServerLoad>[0]) {
+  const r = await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id });
+  return { ...r, comments: r.comments.map(({ body: _body, discussionId: _d, ...c }) => c) };
+}
+
 /** A discussion with its replies; opening it marks everything shown as read. */
 export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => ({
-    ...(await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id })),
+    ...(await open(event)),
     palette: REACTIONS,
     maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
   }));
@@ -21,9 +27,15 @@ export const actions: Actions = {
   },
   react: async (event) => {
     const f = await formObject(event.request);
+    // Shared reaction buttons send "reaction" = "<targetId> <emoji>".
+    const [targetId, emoji] = String(f.reaction ?? `${f.targetId ?? ''} ${f.emoji ?? ''}`).split(' ');
     return formAction(event, async () => {
-      await event.locals.app.discussions.react(event.locals.actor, f);
+      await event.locals.app.discussions.react(event.locals.actor, { targetId, emoji });
       return { reacted: true };
+    }).then((res) => {
+      // Without JavaScript (the palette page), go back to the item that was reacted to.
+      if (res && 'reacted' in res && !event.request.headers.get('x-sveltekit-action')) redirect(303, `/d/${event.params.id}#c-${targetId}`);
+      return res;
     });
   },
   deleteComment: async (event) => {
