@@ -25,9 +25,8 @@ export const handle: Handle = async ({ event, resolve }) => {
     userId = await app.sessions.userIdFor(event.cookies.get(SESSION_COOKIE));
   }
   event.locals.viaToken = viaToken;
-  event.locals.actor = await app.sessions.actorFor(userId);
-
-  const u = await app.accounts.currentUser(userId);
+  const { user: u, actor } = await app.sessions.identify(userId);
+  event.locals.actor = actor;
   event.locals.user = u ? { ...u, locale: (isLocale(u.locale) ? u.locale : 'fr') as Locale } : null;
 
   const instance = await app.instance.get();

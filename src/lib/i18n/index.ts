@@ -21,7 +21,14 @@ export type Params = Record<string, string | number>;
 export type T = (key: MessageKey | (string & {}), params?: Params) => string;
 
 /** Returns the translate function for a locale. Unknown keys fall back to English, then to the key. */
+const translators = new Map<Locale, T>();
 export function translator(locale: Locale): T {
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = makeTranslator(locale)));
+  return t;
+}
+
+function makeTranslator(locale: Locale): T {
   const plural = new Intl.PluralRules(locale);
   return (key, params = {}) => {
     const m = dict[locale][key] ?? dict.en[key];
@@ -50,16 +57,25 @@ export function negotiateLocale(header: string | null | undefined, fallback: Loc
   return fallback;
 }
 
-/** Formats a date in the member's language and time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats a date in the member's language and time zone (formatters are cached: building one costs far more than using it). */
 export function formatDate(iso: string | Date, locale: Locale, timeZone: string, style: 'short' | 'long' = 'short'): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  const opts: Intl.DateTimeFormatOptions =
-    style === 'long'
-      ? { dateStyle: 'full', timeStyle: 'short', timeZone }
-      : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone };
-  try {
-    return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale === 'fr' ? 'fr-BE' : 'nl-BE', opts).format(d);
-  } catch {
-    return d.toISOString();
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      style === 'long'
+        ? { dateStyle: 'full', timeStyle: 'short', timeZone }
+        : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone };
+    try {
+      f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : locale === 'fr' ? 'fr-BE' : 'nl-BE', opts);
+    } catch {
+      return d.toISOString();
+    }
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, f);
   }
+  return f.format(d);
 }

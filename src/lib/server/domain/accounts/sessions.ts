@@ -86,6 +86,26 @@ export function createSessions(deps: Deps) {
     },
 
     /** Builds the policy's actor: the user and their group roles, in two small queries. */
+    /**
+     * The signed-in member and their policy actor, in two queries (the request hook runs
+     * this on every request). A disabled or unknown user is a visitor.
+     */
+    async identify(userId: UserId | null): Promise<{ user: Omit<CurrentUser, 'locale'> & { locale: string }; actor: Actor } | { user: null; actor: Actor }> {
+      if (!userId) return { user: null, actor: { kind: 'visitor' } };
+      const u = await db
+        .selectFrom('users')
+        .select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId'])
+        .where('id', '=', userId)
+        .where('disabledAt', 'is', null)
+        .executeTakeFirst();
+      if (!u) return { user: null, actor: { kind: 'visitor' } };
+      const roles = await db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', userId).execute();
+      return {
+        user: { ...u, isAdmin: u.isAdmin === 1 },
+        actor: { kind: 'user', userId, isAdmin: u.isAdmin === 1, roles: new Map(roles.map((r) => [r.groupId, r.role as Role])) },
+      };
+    },
+
     async actorFor(userId: UserId | null): Promise<Actor> {
       if (!userId) return { kind: 'visitor' };
       const user = await db.selectFrom('users').select(['id', 'isAdmin']).where('id', '=', userId).executeTakeFirst();

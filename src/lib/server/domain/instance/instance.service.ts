@@ -30,11 +30,24 @@ const SettingsInput = z.object({
 /** The association itself: first-run setup and its settings. */
 export function createInstanceService(deps: Deps) {
   const { db, clock } = deps;
-  const get = () => db.selectFrom('instance').selectAll().where('id', '=', 1).executeTakeFirst();
+  const read = () => db.selectFrom('instance').selectAll().where('id', '=', 1).executeTakeFirst();
+  // Every request needs the association's name and language: kept in memory, refreshed on
+  // change here and at least every few seconds (other processes may change it).
+  let cached: { at: number; value: Awaited<ReturnType<typeof read>> } | null = null;
+  const get = async () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 5000) cached = { at: now, value: await read() };
+    return cached.value;
+  };
+  const forget = () => {
+    cached = null;
+  };
   return {
+    /** The association's row (cached for a few seconds), or undefined before setup. */
     get,
     /** True until the first admin and the association exist. */
     async needsSetup() {
+      forget();
       return !(await get());
     },
     /** Creates the association and its first administrator, once. */
@@ -47,7 +60,7 @@ export function createInstanceService(deps: Deps) {
         const user = await insertUser(deps, tx, { email: input.email, name: input.name, password: input.password, locale: input.locale, timeZone: input.timeZone, isAdmin: true });
         await recordEvent(tx, { type: 'instance.set_up', actorId: user.id }, clock.now());
         return user;
-      });
+      }).finally(forget);
     },
     /** The settings form's current values (administrators only; others get "not found"). */
     async getSettings(actor: Actor) {
@@ -63,7 +76,7 @@ export function createInstanceService(deps: Deps) {
       await inTx(deps, async (tx) => {
         await tx.updateTable('instance').set({ ...input, openRegistration: input.openRegistration ? 1 : 0 }).where('id', '=', 1).execute();
         await recordEvent(tx, { type: 'instance.settings_changed', actorId: actor.kind === 'user' ? actor.userId : null }, clock.now());
-      });
+      }).finally(forget);
     },
     ...createOutbox(path.join(deps.config.dataDir, 'mail')),
   };
