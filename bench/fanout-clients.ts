@@ -4,6 +4,7 @@
  */
 import { WebSocket } from 'ws';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 
 type Start = { type: 'start'; role: 'listeners' | 'sender'; kind: 'ruche' | 'bare'; url: string; cookies: string[]; room: string; seq?: number; seconds?: number; intervalMs?: number };
 const now = () => performance.timeOrigin + performance.now();
@@ -12,17 +13,6 @@ const hist = new Uint32Array(200_000); // up to 20 s in 0.1 ms steps
 let received = 0;
 const sockets: WebSocket[] = [];
 const send = (m: unknown) => process.send!(m);
-
-function record(data: Buffer) {
-  // A cheap scan instead of JSON.parse: the same work for Ruche and the bare baseline.
-  const s = data.toString('latin1', 0, Math.min(data.length, 4096));
-  const i = s.indexOf('"body":"t=');
-  if (i < 0) return;
-  const t = parseFloat(s.slice(i + 10, i + 40));
-  const ms = now() - t;
-  hist[Math.min(hist.length - 1, Math.max(0, Math.round(ms / BUCKET_MS)))]++;
-  received++;
-}
 
 function open(url: string, cookie: string | null, onReady: (ws: WebSocket) => void, onFail: (e: Error) => void) {
   const ws = new WebSocket(url, { headers: cookie ? { cookie: `ruche_session=${cookie}` } : {}, perMessageDeflate: false });
@@ -33,41 +23,101 @@ function open(url: string, cookie: string | null, onReady: (ws: WebSocket) => vo
   return ws;
 }
 
+const MARKER = Buffer.from('"body":"t=');
+const SUBSCRIBED = Buffer.from('"type":"subscribed"');
+
+/** Reads the sender's timestamp right after a marker; -1 when the number is cut by the chunk end. */
+function stampAt(buf: Buffer, at: number): number {
+  let v = 0;
+  let frac = 0;
+  let scale = 1;
+  for (let i = at; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === 46) frac = 1;
+    else if (c >= 48 && c <= 57) {
+      if (frac) (scale /= 10), (v += (c - 48) * scale);
+      else v = v * 10 + (c - 48);
+    } else return v;
+  }
+  return -1;
+}
+
+/**
+ * A listener on a raw TCP socket with a minimal WebSocket handshake: it only scans incoming
+ * bytes for the sender's timestamps, so the clients cost far less CPU than the servers they
+ * measure (the same client for Ruche and for the bare baseline).
+ */
+function rawListener(url: URL, cookie: string | null, onOpen: (send: (text: string) => void) => void, onSubscribed: () => void, onFail: (e: Error) => void) {
+  const sock = net.connect(Number(url.port), url.hostname);
+  sock.setNoDelay(true);
+  let open = false;
+  let carry: Buffer | null = null;
+  const send = (text: string) => {
+    const payload = Buffer.from(text);
+    const head = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255, 0, 0, 0, 0]);
+    sock.write(Buffer.concat([head, payload])); // mask key 0: the payload goes as is
+  };
+  sock.on('connect', () =>
+    sock.write(`GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${cookie ? `Cookie: ruche_session=${cookie}\r\n` : ''}\r\n`),
+  );
+  sock.on('error', (e) => (open ? undefined : onFail(e)));
+  sock.on('data', (chunk: Buffer) => {
+    if (!open) {
+      const end = chunk.indexOf('\r\n\r\n');
+      if (!chunk.subarray(0, 12).toString().includes('101')) return onFail(new Error(chunk.subarray(0, 40).toString()));
+      open = true;
+      onOpen(send);
+      chunk = chunk.subarray(end + 4);
+      if (!chunk.length) return;
+    }
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    if (buf.indexOf(SUBSCRIBED) >= 0) onSubscribed();
+    let at = buf.indexOf(MARKER);
+    let keepFrom = Math.max(0, buf.length - MARKER.length + 1);
+    while (at >= 0) {
+      const t = stampAt(buf, at + MARKER.length);
+      if (t < 0) {
+        keepFrom = at;
+        break;
+      }
+      const ms = now() - t;
+      hist[Math.min(hist.length - 1, Math.max(0, Math.round(ms / BUCKET_MS)))]++;
+      received++;
+      at = buf.indexOf(MARKER, at + MARKER.length);
+    }
+    carry = Buffer.from(buf.subarray(keepFrom));
+  });
+  socks.push(sock);
+}
+const socks: net.Socket[] = [];
+
 async function listeners(m: Start) {
   let next = 0;
   let ready = 0;
-  let closedEarly = 0;
+  const url = new URL(m.url);
   await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      if (++ready === m.cookies.length) resolve();
+      one();
+    };
     const one = () => {
       if (next >= m.cookies.length) return;
       const cookie = m.cookies[next++];
-      open(
-        m.url,
+      let subscribed = false;
+      rawListener(
+        url,
         m.kind === 'ruche' ? cookie : null,
-        (ws) => {
-          ws.on('close', (code) => code !== 1000 && code !== 1005 && closedEarly++);
-          if (m.kind === 'bare') {
-            ws.on('message', record);
-            if (++ready === m.cookies.length) resolve();
-            one();
-            return;
-          }
-          ws.on('message', (d: Buffer) => {
-            if (d.length < 200 && d.includes('"subscribed"')) {
-              if (++ready === m.cookies.length) resolve();
-              one();
-              return;
-            }
-            record(d);
-          });
-          ws.send(JSON.stringify({ type: 'resume', rooms: { [m.room]: m.seq ?? 0 } }));
+        (send) => (m.kind === 'ruche' ? send(JSON.stringify({ type: 'resume', rooms: { [m.room]: m.seq ?? 0 } })) : done()),
+        () => {
+          if (m.kind === 'ruche' && !subscribed) (subscribed = true), done();
         },
         reject,
       );
     };
     for (let i = 0; i < 100; i++) one();
   });
-  send({ type: 'ready', closedEarly });
+  send({ type: 'ready', closedEarly: 0 });
 }
 
 async function sender(m: Start) {
@@ -108,6 +158,7 @@ process.on('message', (m: { type: string } & Partial<Start>) => {
     send({ type: 'stats', pairs, received, bucketMs: BUCKET_MS });
   } else if (m.type === 'stop') {
     for (const s of sockets) s.terminate();
+    for (const s of socks) s.destroy();
     setTimeout(() => process.exit(0), 50);
   }
 });

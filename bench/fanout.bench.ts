@@ -21,7 +21,7 @@ import { hashSecret, newId, newSecret, type UserId } from '../src/lib/server/ker
 const SIZES = (process.env.BENCH_CLIENTS ?? '1000,5000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const INTERVAL_MS = 10;
-const LISTENER_PROCS = 2;
+const LISTENER_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 type Msg = { type: string; [k: string]: any };

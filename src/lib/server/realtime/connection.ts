@@ -3,12 +3,27 @@ import { isDomainError } from '../kernel/errors';
 import type { Actor } from '../policy';
 import type { ChatService } from '../domain/chat/chat.service';
 import { canReadRoom, type RoomRow } from '../domain/chat/chat.repo';
-import type { Hub, Listener } from './hub';
+import { textFrame, type Hub, type Listener, type WireFrame } from './hub';
 import type { Person } from './bus';
 import { ClientFrame, CLOSE_SLOW_CONSUMER, type Limits } from './protocol';
 
+/** Connections with frames waiting: written once per tick, after everything the tick produced. */
+const dirty = new Set<Connection>();
+let flushing = false;
+function scheduleFlush(c: Connection) {
+  dirty.add(c);
+  if (flushing) return;
+  flushing = true;
+  setImmediate(() => {
+    flushing = false;
+    const list = [...dirty];
+    dirty.clear();
+    for (const x of list) x.flush();
+  });
+}
+
 type T = (key: string, params?: Record<string, string | number>) => string;
-type Sub = { room: RoomRow; sent: number; catchingUp: boolean; pending: [number, Buffer][] };
+type Sub = { room: RoomRow; sent: number; catchingUp: boolean; pending: [number, WireFrame][] };
 
 /** What a connection needs from the app. */
 export type ConnectionDeps = { chat: ChatService; hub: Hub; actorFor(userId: string): Promise<Actor>; limits: Limits; log(m: string): void };
@@ -24,6 +39,8 @@ export class Connection implements Listener {
   private last = Date.now();
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
+  private out: Buffer[] = [];
+  private outBytes = 0;
 
   constructor(
     private ws: WebSocket,
@@ -46,7 +63,7 @@ export class Connection implements Listener {
     return this.person.id;
   }
 
-  deliver(room: string, seq: number, frame: Buffer) {
+  deliver(room: string, seq: number, frame: WireFrame) {
     const s = this.subs.get(room);
     if (!s) return;
     if (s.catchingUp) {
@@ -56,7 +73,7 @@ export class Connection implements Listener {
     if (seq <= s.sent) return;
     if (seq === s.sent + 1) {
       s.sent = seq;
-      this.write(frame);
+      this.writeWire(frame);
       return;
     }
     s.pending.push([seq, frame]);
@@ -82,15 +99,48 @@ export class Connection implements Listener {
     return [...this.subs.keys()];
   }
 
-  private write(frame: Buffer | string) {
-    if (this.closed || this.ws.readyState !== 1) return;
+  /** False (and the connection closed with 4008) when the client does not keep up. */
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== 1) return false;
+    // What the socket could not hand to the kernel after earlier ticks; this tick's queue is written below.
     if (this.ws.bufferedAmount > this.d.limits.maxBufferedBytes) {
       this.closed = true;
+      this.out = [];
       this.ws.close(CLOSE_SLOW_CONSUMER, 'slow consumer: send buffer full');
       this.dispose();
-      return;
+      return false;
     }
-    this.ws.send(frame, { binary: false });
+    return true;
+  }
+  private write(frame: Buffer | string) {
+    this.writeWire(textFrame(typeof frame === 'string' ? Buffer.from(frame) : frame));
+  }
+  /**
+   * Every frame of this connection goes through one queue, written at the end of the tick:
+   * room events arrive already framed (no per-listener framing), and when the server is
+   * busy several frames leave in one write. Safe with ws because compression is off, so its
+   * own sender never holds frames back.
+   */
+  private writeWire(f: WireFrame) {
+    if (!this.writable()) return;
+    this.out.push(f.wire);
+    this.outBytes += f.wire.length;
+    if (this.out.length === 1) scheduleFlush(this);
+  }
+  /** Called by the tick's flush. */
+  flush() {
+    const out = this.out;
+    this.out = [];
+    this.outBytes = 0;
+    if (this.closed || this.ws.readyState !== 1 || out.length === 0) return;
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void; write(b: Buffer): boolean } })._socket;
+    if (!socket) return;
+    if (out.length === 1) socket.write(out[0]);
+    else {
+      socket.cork();
+      for (const b of out) socket.write(b);
+      socket.uncork();
+    }
   }
   private sendJson(o: unknown) {
     this.write(JSON.stringify(o));
@@ -246,7 +296,7 @@ export class Connection implements Listener {
           if (seq <= s.sent) continue;
           if (seq === s.sent + 1) {
             s.sent = seq;
-            this.write(frame);
+            this.writeWire(frame);
           } else {
             gap = true;
             s.pending.push([seq, frame]);

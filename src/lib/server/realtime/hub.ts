@@ -3,10 +3,27 @@ import type { Bus, Envelope, Person } from './bus';
 /** Something that listens to rooms: one WebSocket connection. */
 export interface Listener {
   readonly userId: string;
-  /** A committed room event; the same bytes go to every listener. */
-  deliver(room: string, seq: number, frame: Buffer): void;
+  /** A committed room event, as a complete WebSocket text frame: the same bytes go to every listener. */
+  deliver(room: string, seq: number, wire: WireFrame): void;
   /** An ephemeral frame (presence, typing). */
   push(frame: Buffer): void;
+}
+
+/** A server-to-client WebSocket text frame (header and payload), built once per event. */
+export type WireFrame = { wire: Buffer; payload: Buffer };
+export function textFrame(payload: Buffer): WireFrame {
+  const n = payload.length;
+  let head: Buffer;
+  if (n < 126) head = Buffer.from([0x81, n]);
+  else if (n < 65536) head = Buffer.from([0x81, 126, n >> 8, n & 255]);
+  else {
+    head = Buffer.alloc(10);
+    head[0] = 0x81;
+    head[1] = 127;
+    head.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    head.writeUInt32BE(n >>> 0, 6);
+  }
+  return { wire: Buffer.concat([head, payload]), payload };
 }
 
 type RemoteNode = { at: number; rooms: Map<string, Person[]> };
@@ -168,8 +185,9 @@ export class Hub {
       case 'room': {
         const set = this.rooms.get(e.room);
         if (!set?.size) return;
-        const buf = Buffer.from(e.frame);
-        for (const l of set) l.deliver(e.room, e.seq, buf);
+        // Encoded once, framed once: every listener gets the same bytes on the wire.
+        const wire = textFrame(Buffer.from(e.frame));
+        for (const l of set) l.deliver(e.room, e.seq, wire);
         return;
       }
       case 'typing': {
