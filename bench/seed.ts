@@ -1,6 +1,8 @@
 import { renderMarkdown } from '../src/lib/server/markdown';
 import { newId } from '../src/lib/server/kernel/ids';
+import type { Insertable } from 'kysely';
 import type { App } from '../src/lib/server/app';
+import type { CommentsTable, DiscussionsTable } from '../src/lib/server/db/schema';
 
 /**
  * Bulk data for benchmarks, written straight into the tables in large transactions (the
@@ -32,7 +34,7 @@ export async function seedDiscussions(app: App, groupId: string, authorId: strin
   const html = renderMarkdown(paragraph);
   const t0 = Date.now() - n * 60_000;
   for (let start = 0; start < n; start += batch) {
-    const rows = [];
+    const rows: Insertable<DiscussionsTable>[] = [];
     for (let i = start; i < Math.min(n, start + batch); i++) {
       const id = newId();
       ids.push(id);
@@ -42,7 +44,7 @@ export async function seedDiscussions(app: App, groupId: string, authorId: strin
     }
     await app.db.transaction().execute(async (tx) => {
       for (let k = 0; k < rows.length; k += 500) await tx.insertInto('discussions').values(rows.slice(k, k + 500)).execute();
-      await tx.updateTable('groups').set({ lastSeq: seq, discussionCount: g.discussionCount + ids.length, lastActivityAt: rows[rows.length - 1].lastActivityAt }).where('id', '=', groupId).execute();
+      await tx.updateTable('groups').set({ lastSeq: seq, discussionCount: g.discussionCount + ids.length, lastActivityAt: rows[rows.length - 1].lastActivityAt as string }).where('id', '=', groupId).execute();
       await tx.updateTable('memberships').set((eb) => ({ unreadCount: eb('unreadCount', '+', rows.length) })).where('groupId', '=', groupId).where('userId', '<>', authorId).execute();
     });
   }
@@ -54,7 +56,7 @@ export async function seedComments(app: App, discussionId: string, authorIds: st
   const d = await app.db.selectFrom('discussions').select(['groupId']).where('id', '=', discussionId).executeTakeFirstOrThrow();
   const g = await app.db.selectFrom('groups').select(['lastSeq']).where('id', '=', d.groupId).executeTakeFirstOrThrow();
   let seq = g.lastSeq;
-  const rows = [];
+  const rows: Insertable<CommentsTable>[] = [];
   for (let i = 0; i < n; i++) {
     seq++;
     const body = `${paragraph}\n\nRéponse n° ${i + 1}. @${'bench'} ok ?`;

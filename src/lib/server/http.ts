@@ -1,4 +1,4 @@
-import { error, fail, json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, json, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { DomainError, isDomainError } from './kernel/errors';
 import type { T } from '$lib/i18n';
 
@@ -22,6 +22,9 @@ export function fieldErrors(e: DomainError, t: T): Record<string, string> {
   return out;
 }
 
+/** What a failed form action returns to its page. */
+export type FormFailure = { errors: Record<string, string>; message: string; values: Record<string, string> };
+
 /**
  * Runs a form action body. Domain errors become `fail(status, { errors, message, values })`
  * so the page re-renders with the member's input kept and messages next to each field.
@@ -30,7 +33,7 @@ export async function formAction<R>(
   event: RequestEvent,
   fn: () => Promise<R>,
   keep: Record<string, unknown> = {},
-): Promise<R | ReturnType<typeof fail>> {
+): Promise<R | ActionFailure<FormFailure>> {
   try {
     return await fn();
   } catch (e) {
@@ -41,7 +44,8 @@ export async function formAction<R>(
     return fail(statusOf[e.kind], {
       errors: fieldErrors(e, t),
       message: t(`errors.${e.code}`, e.params),
-      values: Object.fromEntries(Object.entries(keep).filter(([k]) => !/password/i.test(k))),
+      // What the member typed comes back (never passwords or files), so nothing is lost.
+      values: Object.fromEntries(Object.entries(keep).filter(([k, v]) => typeof v === 'string' && !/password/i.test(k))) as Record<string, string>,
     });
   }
 }

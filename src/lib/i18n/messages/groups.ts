@@ -2,6 +2,11 @@ import { defineMessages } from '../define';
 
 export default defineMessages({
   en: {
+    'groups.recent_discussions': 'Latest discussions',
+    'groups.all_discussions': 'All discussions',
+    'groups.no_discussions': 'No discussion yet.',
+    'groups.pinned': 'Pinned',
+    'groups.new_items': { one: '{count} new', other: '{count} new' },
     'groups.title': 'Groups',
     'groups.intro': 'The groups and working groups of the association.',
     'groups.empty': 'No groups yet.',
@@ -157,6 +162,11 @@ export default defineMessages({
     'errors.invitation_email': 'This invitation is for another address.',
   },
   fr: {
+    'groups.recent_discussions': 'Dernières discussions',
+    'groups.all_discussions': 'Toutes les discussions',
+    'groups.no_discussions': 'Pas encore de discussion.',
+    'groups.pinned': 'Épinglée',
+    'groups.new_items': { one: '{count} nouveau', other: '{count} nouveaux' },
     'groups.title': 'Groupes',
     'groups.intro': 'Les groupes et groupes de travail de l’association.',
     'groups.empty': 'Pas encore de groupe.',
@@ -312,6 +322,11 @@ export default defineMessages({
     'errors.invitation_email': 'Cette invitation est destinée à une autre adresse.',
   },
   nl: {
+    'groups.recent_discussions': 'Laatste gesprekken',
+    'groups.all_discussions': 'Alle gesprekken',
+    'groups.no_discussions': 'Nog geen gesprekken.',
+    'groups.pinned': 'Vastgezet',
+    'groups.new_items': { one: '{count} nieuw', other: '{count} nieuw' },
     'groups.title': 'Groepen',
     'groups.intro': 'De groepen en werkgroepen van de vereniging.',
     'groups.empty': 'Nog geen groepen.',

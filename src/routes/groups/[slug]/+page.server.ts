@@ -2,7 +2,14 @@ import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
 
 /** A group's page: cover, description, links, working groups, and what the actor may do. */
-export const load: PageServerLoad = async (event) => loadOr404(event, () => event.locals.app.groups.overview(event.locals.actor, event.params.slug));
+export const load: PageServerLoad = async (event) =>
+  loadOr404(event, async () => {
+    const { app, actor } = event.locals;
+    const overview = await app.groups.overview(actor, event.params.slug);
+    // The latest discussions, for those who may read the group's content.
+    const recent = overview.abilities['group.read'] ? await app.discussions.listForGroup(actor, { groupSlug: event.params.slug, limit: 5 }) : null;
+    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null };
+  });
 
 export const actions: Actions = {
   join: async (event) =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import { invalidField, notFound, unauthenticated } from '../../kernel/errors';
@@ -88,7 +88,8 @@ export function createFilesService(deps: Deps) {
   return {
     /** Validates, processes and stores one upload; returns its view. Not yet linked to anything. */
     async upload(actor: Actor, input: UploadInput): Promise<FileView> {
-      if (!isUser(actor)) unauthenticated();
+      if (!isUser(actor)) return unauthenticated();
+      const ownerId = actor.userId;
       const file = input.file;
       if (!file || typeof (file as Blob).arrayBuffer !== 'function' || file.size === 0) invalidField('file', 'required');
       const limit = input.purpose === 'attachment' ? config.maxUploadBytes : IMAGE_MAX_BYTES;
@@ -105,7 +106,7 @@ export function createFilesService(deps: Deps) {
       let name = rawName;
 
       if (input.purpose !== 'attachment' || IMAGE_TYPES.has(mime)) {
-        let meta: sharp.Metadata;
+        let meta: Metadata;
         try {
           meta = await sharp(buf, { limitInputPixels: 50_000_000 }).metadata();
         } catch {
@@ -143,7 +144,7 @@ export function createFilesService(deps: Deps) {
         .insertInto('files')
         .values({
           id,
-          ownerId: actor.userId,
+          ownerId,
           purpose: input.purpose,
           groupId: input.groupId ?? null,
           discussionId: null,

@@ -6,7 +6,7 @@ import type { Actor } from '../../policy';
 import type { UserId } from '../../kernel/ids';
 
 const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#c60' } }).png().toBuffer();
-const asFile = (buf: Buffer | string, name: string, type: string) => new File([buf], name, { type });
+const asFile = (buf: Buffer | string, name: string, type: string) => new File([typeof buf === 'string' ? buf : new Uint8Array(buf)], name, { type });
 
 describe.each(engines)('files on %s', (engine) => {
   let app: TestApp;
