@@ -28,6 +28,14 @@ function run(label, args) {
   } else if (r.status !== 0) failed += 1;
 }
 
+if (!process.env.SKIP_CHECK) {
+  // The type check counts as one test: pages, services and tests must agree on their types.
+  console.log('\n=== type check ===');
+  spawnSync(process.execPath, ['node_modules/@sveltejs/kit/svelte-kit.js', 'sync'], { stdio: 'inherit' });
+  const c = spawnSync(process.execPath, ['node_modules/svelte-check/bin/svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human'], { stdio: 'inherit' });
+  if (c.status === 0) passed += 1;
+  else failed += 1;
+}
 if (!process.env.SKIP_UNIT) run('unit-and-integration', ['--config', 'vitest.config.ts']);
 if (!process.env.SKIP_E2E) {
   if (!process.env.SKIP_BUILD) {
