@@ -45,7 +45,8 @@ export async function createTestApp(engine: Engine = 'sqlite', env: Record<strin
   const handle = openDatabase(engine === 'sqlite' ? { kind: 'sqlite', file: ':memory:' } : config.database);
   const clock = new ManualClock();
   const mailbox = new MemoryMailTransport();
-  const app = await createApp(config, { handle, clock, mail: mailbox, log: () => {} });
+  // With SMTP_URL in `env`, mail really leaves over SMTP (to a test sink); otherwise it stays in memory.
+  const app = await createApp(config, { handle, clock, mail: env.SMTP_URL ? undefined : mailbox, log: () => {} });
   return Object.assign(app, {
     clock,
     mailbox,

@@ -14,6 +14,7 @@ import { createGroupsService } from './domain/groups/groups.service';
 import { createDiscussionsService } from './domain/discussions/discussions.service';
 import { createFilesService } from './domain/files/files.service';
 import { createChatService } from './domain/chat/chat.service';
+import { createEmailService } from './domain/email/email.service';
 import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
 
@@ -55,6 +56,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     groups: createGroupsService(deps),
     discussions: createDiscussionsService(deps),
     files: createFilesService(deps),
+    email: createEmailService(deps),
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },
     async close() {

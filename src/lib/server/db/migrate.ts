@@ -3,6 +3,7 @@ import type { Db, Dialect } from './connect';
 import * as m001 from './migrations/001-foundation';
 import * as m002 from './migrations/002-chat';
 import * as m003discussions from './migrations/003-discussions';
+import * as m004email from './migrations/004-email';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -10,6 +11,7 @@ export const migrations: [string, Migration][] = [
   ['001-foundation', m001],
   ['002-chat', m002],
   ['003-discussions', m003discussions],
+  ['004-email', m004email],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

@@ -31,6 +31,9 @@ export interface Database {
   chatParticipants: ChatParticipantsTable;
   chatMessages: ChatMessagesTable;
   chatEvents: ChatEventsTable;
+  emailSettings: EmailSettingsTable;
+  emailGroupPrefs: EmailGroupPrefsTable;
+  emailInbound: EmailInboundTable;
 }
 
 export interface InstanceTable {
@@ -55,6 +58,9 @@ export interface UsersTable {
   avatarFileId: string | null;
   createdAt: string;
   disabledAt: string | null;
+  /** Set when mail to this address bounced (a delivery status notification came back). */
+  mailFailingAt?: string | null;
+  mailFailingReason?: string | null;
 }
 
 export interface SessionsTable {
@@ -334,5 +340,40 @@ export interface ChatEventsTable {
   seq: number;
   kind: string;
   frame: string;
+  createdAt: string;
+}
+
+/** How much mail a member wants: every message, what concerns them, a digest, or nothing. */
+export type EmailLevel = 'all' | 'participating' | 'daily' | 'weekly' | 'none';
+
+/** A member's mail settings; no row means the defaults ('participating', digest at 8:00 on Monday). */
+export interface EmailSettingsTable {
+  userId: string;
+  level: EmailLevel;
+  /** Local hour (0–23, in the member's time zone) at which digests are built. */
+  digestHour: number;
+  /** ISO weekday (1 = Monday … 7 = Sunday) of the weekly digest. */
+  digestWeekday: number;
+  /** Next time (UTC) a digest is due, or null when no group is at a digest level. */
+  nextDigestAt: string | null;
+  lastDigestAt: string | null;
+  updatedAt: string;
+}
+
+/** A member's level for one group, overriding their default. */
+export interface EmailGroupPrefsTable {
+  userId: string;
+  groupId: string;
+  level: EmailLevel;
+  updatedAt: string;
+}
+
+/** Inbound mail already handled, keyed by Message-ID: a redelivery never posts twice. */
+export interface EmailInboundTable {
+  id: string;
+  messageKey: string;
+  sender: string;
+  recipient: string;
+  outcome: string;
   createdAt: string;
 }

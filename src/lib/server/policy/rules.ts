@@ -57,6 +57,9 @@ export const rules = {
   'dm.start': (a: Actor) => isUser(a),
   'dm.read': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
   'dm.post': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
+  // email: a member chooses how much mail they get, in general and for each of their groups
+  'email.settings': (a: Actor) => isUser(a),
+  'email.groupSettings': (a: Actor, g: GroupFacts) => isMember(a, g.id),
 } as const;
 
 export type Ability = keyof typeof rules;

@@ -8,6 +8,9 @@ export interface MailTransport {
   send(msg: MailMessage, from: string): Promise<void>;
 }
 
+const threading = new Set(['in-reply-to', 'references']);
+const header = (msg: MailMessage, name: string) => Object.entries(msg.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+
 function toNodemailer(msg: MailMessage, from: string) {
   const fromAddr = from.match(/<([^>]+)>/)?.[1] ?? from;
   return {
@@ -18,7 +21,11 @@ function toNodemailer(msg: MailMessage, from: string) {
     html: msg.html,
     replyTo: msg.replyTo,
     messageId: msg.messageId,
-    headers: msg.headers,
+    // Structured headers (List-Id, List-Unsubscribe, References) go out as written when they are
+    // plain ASCII; nodemailer would otherwise MIME-encode some of them and break list handling.
+    headers: msg.headers && Object.fromEntries(Object.entries(msg.headers).filter(([k]) => !threading.has(k.toLowerCase())).map(([k, v]) => [k, /^[\x20-\x7e]*$/.test(v) ? { prepared: true, value: v } : v])),
+    inReplyTo: header(msg, 'in-reply-to'),
+    references: header(msg, 'references'),
   };
 }
 
@@ -43,7 +50,8 @@ export class FileMailTransport implements MailTransport {
   async send(msg: MailMessage, from: string) {
     const info = await this.t.sendMail(toNodemailer(msg, from));
     fs.mkdirSync(this.dir, { recursive: true });
-    const safeId = msg.messageId.replace(/[^a-zA-Z0-9._-]/g, '_');
+    // One file per (Message-ID, recipient): a notification to many members shares its Message-ID.
+    const safeId = `${msg.messageId}-${msg.to}`.replace(/[^a-zA-Z0-9._-]/g, '_');
     const file = path.join(this.dir, `${safeId}.eml`);
     // Same Message-ID → same file: a retried send never shows twice.
     const tmp = file + '.tmp';
@@ -56,6 +64,6 @@ export class FileMailTransport implements MailTransport {
 export class MemoryMailTransport implements MailTransport {
   readonly sent: (MailMessage & { from: string })[] = [];
   async send(msg: MailMessage, from: string) {
-    if (!this.sent.some((m) => m.messageId === msg.messageId)) this.sent.push({ ...msg, from });
+    if (!this.sent.some((m) => m.messageId === msg.messageId && m.to === msg.to)) this.sent.push({ ...msg, from });
   }
 }

@@ -11,6 +11,7 @@ import { formFiles, uploadAll } from './attachments';
 import { commentFacts, commentOr404, discussionFacts, discussionOr404, nextSeq, renderBody, usersById, type CommentRow, type DiscussionRow } from './discussions.repo';
 import { dropDraft } from './drafts';
 import { notifyMentions } from './mentions';
+import { notifyByEmail } from '../email/notify';
 import { reactionsFor } from './reactions';
 import { countPosted } from './reads';
 import { CommentRef, EditCommentInput, ReplyInput } from './schemas';
@@ -64,9 +65,10 @@ export function createComments(deps: Deps, files: FilesService) {
         authorize(actor, 'discussion.reply', discussionFacts(d));
         const now = clock.now().toISOString();
         const seq = await nextSeq(tx, d.groupId, now);
+        const bodyHtml = await renderBody(tx, input.body);
         await tx
           .insertInto('comments')
-          .values({ id, discussionId: d.id, groupId: d.groupId, authorId: actor.userId, body: input.body, bodyHtml: await renderBody(tx, input.body), seq, createdAt: now, editedAt: null, deletedAt: null, deletedBy: null })
+          .values({ id, discussionId: d.id, groupId: d.groupId, authorId: actor.userId, body: input.body, bodyHtml, seq, createdAt: now, editedAt: null, deletedAt: null, deletedBy: null })
           .execute();
         await tx
           .updateTable('discussions')
@@ -78,6 +80,7 @@ export function createComments(deps: Deps, files: FilesService) {
         await indexItem(tx, { docId: id, kind: 'comment', groupId: d.groupId, discussionId: d.id, title: '', body: input.body, createdAt: now });
         const mentioned = await notifyMentions(tx, { text: input.body, authorId: actor.userId, discussion: d, commentId: id, now });
         await dropDraft(tx, actor.userId, `comment:${d.id}`);
+        await notifyByEmail(tx, deps, { discussion: d, commentId: id, authorId: actor.userId, body: input.body, bodyHtml, mentioned });
         await recordEvent(tx, { type: 'comment.posted', groupId: d.groupId, actorId: actor.userId, data: { discussionId: d.id, commentId: id, seq, mentioned } }, clock.now());
       });
       return commentView(db, files, actor, await commentOr404(db, id));

@@ -6,6 +6,7 @@ import { parse } from '../../kernel/validate';
 import { recordEvent } from '../../kernel/outbox';
 import { abilities, authorize, can, isUser, type Actor } from '../../policy';
 import { createFilesService } from '../files/files.service';
+import { notifyByEmail } from '../email/notify';
 import { formFiles, uploadAll } from './attachments';
 import { createComments, loadThread } from './comments';
 import { discussionFacts, discussionOr404, groupBySlugOr404, groupFactsOf, nextSeq, renderBody, usersById, type DiscussionRow } from './discussions.repo';
@@ -70,6 +71,7 @@ export function createDiscussionsService(deps: Deps) {
         const d = (await discussionOr404(tx, id)) as DiscussionRow;
         const mentioned = await notifyMentions(tx, { text: input.body, authorId: actor.userId, discussion: d, commentId: null, now });
         await dropDraft(tx, actor.userId, `discussion:${g.id}`);
+        await notifyByEmail(tx, deps, { discussion: d, commentId: null, authorId: actor.userId, body: input.body, bodyHtml: d.bodyHtml, mentioned });
         await recordEvent(tx, { type: 'discussion.started', groupId: g.id, actorId: actor.userId, data: { discussionId: id, seq, title: input.title, mentioned } }, clock.now());
       });
       return view(actor, (await discussionOr404(db, id)) as DiscussionRow);

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Signed mail addresses and links. The HMAC secret is generated on first start and kept in
+ * DATA_DIR/mail-secret, so reply addresses and unsubscribe links survive restarts and cannot
+ * be guessed or forged by anyone without the data directory.
+ */
+const secrets = new Map<string, Buffer>();
+export function mailSecret(dataDir: string): Buffer {
+  let s = secrets.get(dataDir);
+  if (s) return s;
+  const file = path.join(dataDir, 'mail-secret');
+  try {
+    s = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const fresh = randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, fresh + '\n', { flag: 'wx', mode: 0o600 });
+    } catch {
+      // Another process created it first: use theirs.
+    }
+    s = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
+  }
+  secrets.set(dataDir, s);
+  return s;
+}
+
+const mac = (secret: Buffer, data: string) => createHmac('sha256', secret).update(data).digest();
+const eq = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** A UUID as at most 25 base-36 characters (case-insensitive, safe in a mail address). */
+export function uuidToShort(id: string): string {
+  return BigInt('0x' + id.replace(/-/g, '')).toString(36);
+}
+export function shortToUuid(s: string): string | null {
+  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
+  let n = 0n;
+  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
+  if (n >= 1n << 128n) return null;
+  const h = n.toString(16).padStart(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const DAY = 86_400_000;
+/** Reply addresses are accepted for this long after the notification was sent. */
+export const REPLY_TOKEN_DAYS = 180;
+const SIG_LEN = 6;
+const sig36 = (secret: Buffer, data: string, len: number) => BigInt('0x' + mac(secret, data).subarray(0, 8).toString('hex')).toString(36).padStart(13, '0').slice(0, len);
+
+/**
+ * `r+<discussion>.<user>.<day>.<sig>`: unique to one recipient and one discussion, dated
+ * (day number, base 36) so old addresses expire, signed so none can be made up. At most 64
+ * characters, the limit of a mail address's local part.
+ */
+export function replyLocalPart(secret: Buffer, discussionId: string, userId: string, now: Date): string {
+  const d = uuidToShort(discussionId);
+  const u = uuidToShort(userId);
+  const day = Math.floor(now.getTime() / DAY).toString(36);
+  return `r+${d}.${u}.${day}.${sig36(secret, `reply:${d}.${u}.${day}`, SIG_LEN)}`;
+}
+
+export type ReplyToken = { ok: true; discussionId: string; userId: string } | { ok: false; reason: 'forged' | 'expired' };
+export function verifyReplyLocalPart(secret: Buffer, local: string, now: Date): ReplyToken | null {
+  const m = /^r\+([0-9a-z]{1,25})\.([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([0-9a-z]+)$/.exec(local.toLowerCase());
+  if (!m) return null;
+  const [, d, u, day, sig] = m;
+  if (!eq(sig, sig36(secret, `reply:${d}.${u}.${day}`, SIG_LEN))) return { ok: false, reason: 'forged' };
+  if (now.getTime() - parseInt(day, 36) * DAY > REPLY_TOKEN_DAYS * DAY) return { ok: false, reason: 'expired' };
+  const discussionId = shortToUuid(d);
+  const userId = shortToUuid(u);
+  if (!discussionId || !userId) return { ok: false, reason: 'forged' };
+  return { ok: true, discussionId, userId };
+}
+
+/** One-click unsubscribe token: who, and which group (or all mail when groupId is null). */
+export type UnsubscribeScope = { userId: string; groupId: string | null };
+export function unsubscribeToken(secret: Buffer, s: UnsubscribeScope): string {
+  const body = `${uuidToShort(s.userId)}.${s.groupId ? uuidToShort(s.groupId) : '0'}`;
+  return `${body}.${mac(secret, `unsub:${body}`).subarray(0, 16).toString('base64url')}`;
+}
+export function verifyUnsubscribeToken(secret: Buffer, token: string): UnsubscribeScope | null {
+  const m = /^([0-9a-z]{1,25})\.([0-9a-z]{1,25})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m) return null;
+  const body = `${m[1]}.${m[2]}`;
+  if (!eq(m[3], mac(secret, `unsub:${body}`).subarray(0, 16).toString('base64url'))) return null;
+  const userId = shortToUuid(m[1]);
+  const groupId = m[2] === '0' ? null : shortToUuid(m[2]);
+  if (!userId || (m[2] !== '0' && !groupId)) return null;
+  return { userId, groupId };
+}
