@@ -1,0 +1,63 @@
+/**
+ * Accessibility: axe-core (WCAG 2.1 A/AA rules, contrast included) on the main pages of the
+ * demo association, for a visitor and a member, in French, Dutch and English, on a phone
+ * viewport. Any violation fails with its rule and the offending elements.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import AxeBuilder from '@axe-core/playwright';
+import { startE2E, type E2E } from './support';
+import { loadDemo } from '../../src/cli/demo';
+import { SESSION_COOKIE } from '../../src/lib/server/domain/accounts/sessions';
+
+let e: E2E;
+let discussionId: string;
+beforeAll(async () => {
+  e = await startE2E();
+  await loadDemo(e.running.app, () => {});
+  discussionId = (await e.running.app.db.selectFrom('discussions').select('id').where('title', 'like', 'Ordre du jour%').executeTakeFirstOrThrow()).id;
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+async function audit(who: 'visitor' | string, locale: string, paths: string[]) {
+  const { context, page } = await e.newPage({ locale });
+  await page.setViewportSize({ width: 390, height: 844 });
+  if (who !== 'visitor') {
+    const user = await e.running.app.db.selectFrom('users').select('id').where('email', '=', who).executeTakeFirstOrThrow();
+    await e.running.app.db.updateTable('users').set({ locale: locale.slice(0, 2) }).where('id', '=', user.id).execute();
+    const s = await e.running.app.sessions.start(user.id as never, 'axe');
+    await context.addCookies([{ name: SESSION_COOKIE, value: s.token, url: e.url }]);
+  }
+  const problems: string[] = [];
+  for (const p of paths) {
+    const res = await page.goto(p);
+    expect(res?.status(), p).toBeLessThan(400);
+    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    for (const v of r.violations) problems.push(`${p}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  }
+  await context.close();
+  return problems;
+}
+
+describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
+  it('the audit does catch a violation (an unlabelled field injected into a page)', async () => {
+    const { context, page } = await e.newPage();
+    await page.goto('/login');
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<input type="text" id="nolabel">'));
+    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(r.violations.map((v) => v.id)).toContain('label');
+    await context.close();
+  });
+  it('visitor pages in French', async () => {
+    expect(await audit('visitor', 'fr-BE', ['/', '/login', '/groups', '/groups/communication', '/groups/communication/discussions', '/forgot'])).toEqual([]);
+  });
+  it('member pages in Dutch', async () => {
+    expect(
+      await audit('pieter@demo.ruche.local', 'nl-BE', ['/', '/groups', '/groups/coordination', '/groups/coordination/discussions', `/d/${discussionId}`, '/groups/coordination/discussions/new', '/search?q=budget', '/profile', '/groups/coordination/members']),
+    ).toEqual([]);
+  });
+  it('admin pages in English', async () => {
+    expect(await audit('camille@demo.ruche.local', 'en-GB', ['/', '/admin', '/admin/users', '/admin/outbox', '/groups/new', '/groups/coordination/edit', '/groups/coordination/invite'])).toEqual([]);
+  });
+});
