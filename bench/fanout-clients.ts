@@ -9,7 +9,7 @@ import net from 'node:net';
 type Start = { type: 'start'; role: 'listeners' | 'sender'; kind: 'ruche' | 'bare'; url: string; cookies: string[]; room: string; seq?: number; seconds?: number; intervalMs?: number };
 const now = () => performance.timeOrigin + performance.now();
 const BUCKET_MS = 0.1;
-const hist = new Uint32Array(200_000); // up to 20 s in 0.1 ms steps
+const hist = new Uint32Array(2_000_000); // up to 200 s in 0.1 ms steps
 let received = 0;
 const sockets: WebSocket[] = [];
 const send = (m: unknown) => process.send!(m);
@@ -145,6 +145,7 @@ async function sender(m: Start) {
       );
   }
   const elapsed = (now() - start) / 1000;
+  send({ type: 'log', msg: `sender: ${total} frames written in ${elapsed.toFixed(1)} s, ${acks} acks so far` });
   // Wait for the last acks (Ruche acks after commit).
   for (let i = 0; i < 100 && m.kind === 'ruche' && acks < total; i++) await new Promise((r) => setTimeout(r, 50));
   send({ type: 'sent', total, acks, elapsed });

@@ -40,7 +40,6 @@ export class Connection implements Listener {
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private out: Buffer[] = [];
-  private outBytes = 0;
 
   constructor(
     private ws: WebSocket,
@@ -124,14 +123,12 @@ export class Connection implements Listener {
   private writeWire(f: WireFrame) {
     if (!this.writable()) return;
     this.out.push(f.wire);
-    this.outBytes += f.wire.length;
     if (this.out.length === 1) scheduleFlush(this);
   }
   /** Called by the tick's flush. */
   flush() {
     const out = this.out;
     this.out = [];
-    this.outBytes = 0;
     if (this.closed || this.ws.readyState !== 1 || out.length === 0) return;
     const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void; write(b: Buffer): boolean } })._socket;
     if (!socket) return;
