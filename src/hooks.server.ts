@@ -50,7 +50,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (status !== 404) console.error('[ruche] unhandled error on', event.url.pathname, error);
+  if (status !== 404 && status !== 413) console.error('[ruche] unhandled error on', event.url.pathname, error);
   const t = event.locals.t ?? translator('fr');
-  return { message: status === 404 ? t('errors.not_found') : t('errors.server') };
+  if (status === 404) return { message: t('errors.not_found') };
+  // Past BODY_SIZE_LIMIT the server refuses the upload before any action runs.
+  if (status === 413) return { message: t('errors.file_too_big', { max: Math.round((event.locals.app?.config.maxUploadBytes ?? 10485760) / 1048576) }) };
+  return { message: t('errors.server') };
 };
