@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, ConfigError, type Config } from '../src/lib/server/config';
 import { createApp, setGlobalApp, type App } from '../src/lib/server/app';
 import { attachRealtime, type RealtimeOptions, type RealtimeServer } from '../src/lib/server/realtime/ws-server';
+import { startMailSurfaces } from '../src/lib/server/mail-in/start';
 
 export type Running = { app: App; server: http.Server; url: string; realtime: RealtimeServer; stop(): Promise<void> };
 
@@ -17,9 +18,12 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
   process.env.BODY_SIZE_LIMIT ??= String(config.maxUploadBytes + 1024 * 1024);
   const app = opts.app ?? (await createApp(config));
   setGlobalApp(Promise.resolve(app));
+  // Inbound SMTP (SMTP_IN_PORT, 0 = off) and the digest scheduler.
+  const mail = startMailSurfaces(app, { quiet: opts.quiet });
   const buildDir = opts.buildDir ?? path.resolve('build');
   const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
-  const server = http.createServer((req, res) => handler(req, res));
+  // RFC 8058 one-click unsubscribe POSTs carry no Origin: answered before SvelteKit's CSRF check.
+  const server = http.createServer((req, res) => mail.handleHttp(req, res) || handler(req, res));
   // WebSocket on the same port: upgrades on /ws, authenticated by the session cookie or a token.
   const realtime = attachRealtime(server, app, opts.realtime);
   await new Promise<void>((resolve, reject) => {
@@ -27,6 +31,7 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
     server.listen(config.port, config.host, () => resolve());
   });
   app.jobs.start();
+  await mail.start();
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;
@@ -38,6 +43,7 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
     realtime,
     async stop() {
       await realtime.close();
+      await mail.close();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
       await app.close();

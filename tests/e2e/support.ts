@@ -25,7 +25,7 @@ export type E2E = { running: Running; url: string; browser: Browser; mailbox: Me
 export async function startE2E(): Promise<E2E> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-e2e-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}` });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}`, SMTP_IN_PORT: '0' });
   const mailbox = new MemoryMailTransport();
   const app = await createApp(config, { mail: mailbox, log: () => {} });
   process.env.ORIGIN = config.baseUrl;

@@ -15,6 +15,7 @@ import { createDiscussionsService } from './domain/discussions/discussions.servi
 import { createFilesService } from './domain/files/files.service';
 import { createChatService } from './domain/chat/chat.service';
 import { createEmailService } from './domain/email/email.service';
+import { createDigests } from './domain/email/digest';
 import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
 
@@ -35,10 +36,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log };
-  runner = new JobRunner(h, clock, { 'mail.send': (m) => mail.send(m, config.mailFrom) }, log);
+  const digests = createDigests(deps);
+  runner = new JobRunner(h, clock, { 'mail.send': (m) => mail.send(m, config.mailFrom), 'digest.build': async (p) => void (await digests.build(p)) }, log);
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
+  if (bus instanceof RedisBus)
+    await Promise.race([bus.ready, new Promise<void>((r) => setTimeout(() => (log('redis: not subscribed yet; realtime fan-out across processes starts when it is'), r()), 10_000).unref())]);
   const hub = new Hub(bus);
 
   const app = {
@@ -56,7 +60,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     groups: createGroupsService(deps),
     discussions: createDiscussionsService(deps),
     files: createFilesService(deps),
-    email: createEmailService(deps),
+    email: { ...createEmailService(deps), digests },
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },
     async close() {

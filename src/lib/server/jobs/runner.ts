@@ -5,7 +5,8 @@ import { newId } from '../kernel/ids';
 import type { JobKind, JobPayloads } from '../kernel/outbox';
 
 export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], job: { id: string; attempts: number }) => Promise<void>;
-export type JobHandlers = { [K in JobKind]: JobHandler<K> };
+/** Handlers by job kind; a process may run only some kinds (a job of another kind waits and is retried). */
+export type JobHandlers = { [K in JobKind]?: JobHandler<K> };
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;

@@ -20,6 +20,8 @@ export async function recordEvent(db: Tx, e: DomainEvent, at: Date): Promise<voi
 /** Job kinds and their payloads: the outbox contract between the domain and the runner. */
 export type JobPayloads = {
   'mail.send': MailMessage;
+  /** Build one member's digest for the period ending at `at` (ISO). */
+  'digest.build': { userId: string; at: string };
 };
 export type JobKind = keyof JobPayloads;
 

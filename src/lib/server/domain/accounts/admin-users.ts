@@ -11,7 +11,7 @@ export const ListUsersInput = z.object({ after: z.string().max(100).optional(), 
 export const SetAdminInput = z.object({ userId: z.uuid('not_found'), isAdmin: flag });
 export const SetDisabledInput = z.object({ userId: z.uuid('not_found'), disabled: flag });
 
-export type AdminUserView = { id: string; name: string; handle: string; email: string; isAdmin: boolean; disabled: boolean; createdAt: string };
+export type AdminUserView = { id: string; name: string; handle: string; email: string; isAdmin: boolean; disabled: boolean; createdAt: string; /** Mail to this address bounces. */ mailFailing: boolean };
 const PAGE = 50;
 
 /** Hidden pages stay hidden: a non-admin learns nothing, not even that the page exists. */
@@ -40,14 +40,14 @@ export function createAdminUsers(deps: Deps) {
     async listUsers(actor: Actor, raw: unknown = {}): Promise<{ items: AdminUserView[]; next: string | null }> {
       admin(actor);
       const input = parse(ListUsersInput, raw);
-      let q = db.selectFrom('users').select(['id', 'name', 'handle', 'email', 'isAdmin', 'disabledAt', 'createdAt']).orderBy('id').limit(PAGE + 1);
+      let q = db.selectFrom('users').select(['id', 'name', 'handle', 'email', 'isAdmin', 'disabledAt', 'createdAt', 'mailFailingAt']).orderBy('id').limit(PAGE + 1);
       if (input.after) q = q.where('id', '>', input.after);
       if (input.q) {
         const like = `%${input.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
         q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb('email', 'like', like), eb('handle', 'like', like)]));
       }
       const rows = await q.execute();
-      const items = rows.slice(0, PAGE).map((r) => ({ id: r.id, name: r.name, handle: r.handle, email: r.email, isAdmin: r.isAdmin === 1, disabled: r.disabledAt !== null, createdAt: r.createdAt }));
+      const items = rows.slice(0, PAGE).map((r) => ({ id: r.id, name: r.name, handle: r.handle, email: r.email, isAdmin: r.isAdmin === 1, disabled: r.disabledAt !== null, createdAt: r.createdAt, mailFailing: Boolean(r.mailFailingAt) }));
       return { items, next: rows.length > PAGE ? items[items.length - 1].id : null };
     },
 

@@ -1,14 +1,20 @@
 import type { Deps } from '../../kernel/deps';
+import { createSessions } from '../accounts/sessions';
+import { createDiscussionsService } from '../discussions/discussions.service';
+import { createInbound } from './inbound';
 import { createEmailPrefs } from './prefs';
 
 /**
  * Email as a way to take part: notification levels and digest times (prefs), one-click
- * unsubscribe. Notification mails are enqueued by `notifyByEmail`, called by the
- * discussions service inside its own transactions.
+ * unsubscribe, and inbound mail (reply and post by email, bounces). Notification mails are
+ * enqueued by `notifyByEmail`, called by the discussions service inside its transactions.
  */
 export function createEmailService(deps: Deps) {
+  const discussions = createDiscussionsService(deps);
+  const sessions = createSessions(deps);
   return {
     ...createEmailPrefs(deps),
+    ...createInbound(deps, { discussions, sessions }),
   };
 }
 export type EmailService = ReturnType<typeof createEmailService>;

@@ -95,6 +95,13 @@ export function createEmailPrefs(deps: Deps) {
       };
     },
 
+    /** Whether mail to the member's address bounces (for a notice on their profile). */
+    async mailStatus(actor: Actor): Promise<{ failing: boolean }> {
+      if (!isUser(actor)) return { failing: false };
+      const u = await db.selectFrom('users').select('mailFailingAt').where('id', '=', actor.userId).executeTakeFirst();
+      return { failing: Boolean(u?.mailFailingAt) };
+    },
+
     /** Saves the default level and the digest hour and weekday (in the member's time zone). */
     async saveSettings(actor: Actor, raw: unknown) {
       authorize(actor, 'email.settings');

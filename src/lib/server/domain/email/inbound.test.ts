@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, engines, type TestApp } from '../../../../../tests/support/app';
+import { makeMailCircle, pendingMails, start } from '../../../../../tests/support/email-factories';
+import { freePort } from '../../../../../tests/support/ports';
+import { startInboundSmtp, type InboundServer } from '../../mail-in/smtp-in';
+import { INBOUND_PER_HOUR } from './inbound';
+import { actorOf, makeUser } from '../../../../../tests/support/discussions-factories';
+
+const fixture = (name: string, from: string, to: string) =>
+  fs.readFileSync(path.resolve('tests/fixtures/mail', `${name}.eml`), 'utf8').replace('<FROM>', `<${from}>`).replace(/^To: TO$/m, `To: ${to}`).replace(/Message-ID: <([^>]+)>/, (_, id) => `Message-ID: <${id}.${Math.random().toString(36).slice(2)}>`);
+
+describe.each(engines)('%s: reply and post by email over SMTP', (engine) => {
+  let app: TestApp;
+  let smtp: InboundServer;
+  let send: (m: SendMailOptions) => Promise<unknown>;
+  beforeAll(async () => {
+    app = await createTestApp(engine, { MAIL_DOMAIN: 'ruche.test' });
+    smtp = await startInboundSmtp(app, { port: await freePort(), host: '127.0.0.1', maxBytes: 200 * 1024 });
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true });
+    send = (m) => t.sendMail(m);
+  });
+  afterAll(async () => {
+    await smtp.close();
+    await app.cleanup();
+  });
+
+  const replyAddressFor = async (to: string, discussionId: string) => (await pendingMails(app)).find((m) => m.to === to && m.messageId === `<d-${discussionId}@ruche.test>`)!.replyTo!;
+  const bounces = async (to: string) => (await pendingMails(app)).filter((m) => m.to === to && m.messageId.startsWith('<bounce-'));
+  const comments = (discussionId: string) => app.db.selectFrom('comments').selectAll().where('discussionId', '=', discussionId).orderBy('seq').execute();
+
+  it('posts a Gmail (French) reply as the member, without the quoted text, once', async () => {
+    const c = await makeMailCircle(app, { anne: 'all' });
+    const d = await start(app, c.bert.actor, c.g.slug);
+    const address = await replyAddressFor(c.emails.anne, d.id);
+    const raw = fixture('gmail-fr', c.emails.anne, address);
+    await send({ envelope: { from: c.emails.anne, to: [address] }, raw });
+    await send({ envelope: { from: c.emails.anne, to: [address] }, raw }); // redelivered: not posted twice
+    const posted = await comments(d.id);
+    expect(posted).toHaveLength(1);
+    expect(posted[0].authorId).toBe(c.anne.id);
+    expect(posted[0].body).toBe('Je peux apporter une quiche.');
+    // The reply itself notifies the others by mail (Bert started the discussion).
+    expect((await pendingMails(app)).some((m) => m.to === c.emails.bert && m.messageId === `<c-${posted[0].id}@ruche.test>`)).toBe(true);
+  });
+
+  it('keeps attachments of a reply', async () => {
+    const c = await makeMailCircle(app, { anne: 'all' });
+    const d = await start(app, c.bert.actor, c.g.slug);
+    const address = await replyAddressFor(c.emails.anne, d.id);
+    await send({ from: c.emails.anne, to: address, subject: 'Re: x', text: 'Here is the list.\n\nOn Thu, 15 Jan 2026, Bert wrote:\n> Who?', attachments: [{ filename: 'list.txt', content: 'quiche\nsoup\n', contentType: 'text/plain' }] });
+    const [posted] = await comments(d.id);
+    expect(posted.body).toBe('Here is the list.');
+    const files = await app.db.selectFrom('files').selectAll().where('commentId', '=', posted.id).execute();
+    expect(files.map((f) => [f.name, f.mime])).toEqual([['list.txt', 'text/plain']]);
+  });
+
+  it('bounces a forged reply address and a reply from another sender; never posts', async () => {
+    const c = await makeMailCircle(app, { anne: 'all' });
+    const d = await start(app, c.bert.actor, c.g.slug);
+    const address = await replyAddressFor(c.emails.anne, d.id);
+    const forged = address.replace(/\.([0-9a-z]+)@/, '.zzzzzz@');
+    await send({ from: c.emails.anne, to: forged, subject: 'Re: x', text: 'Forged' });
+    await send({ from: c.emails.outsider, to: address, subject: 'Re: x', text: 'Not mine' });
+    expect(await comments(d.id)).toHaveLength(0);
+    expect((await bounces(c.emails.anne)).map((b) => b.text).join()).toContain('n’est pas valable');
+    expect((await bounces(c.emails.outsider)).map((b) => b.text).join()).toContain('appartient à un autre compte');
+    expect((await bounces(c.emails.anne))[0].headers?.['Auto-Submitted']).toBe('auto-replied');
+  });
+
+  it('starts a discussion from a member writing to the group address; bounces non-members and unknown senders', async () => {
+    const c = await makeMailCircle(app, {});
+    await send({ from: c.emails.anne, to: `${c.g.slug}@ruche.test`, subject: 'Tool library opening hours', text: 'Shall we open on Sundays too?\n\n-- \nAnne' });
+    const d = await app.db.selectFrom('discussions').selectAll().where('groupId', '=', c.g.id).executeTakeFirstOrThrow();
+    expect([d.title, d.body, d.authorId]).toEqual(['Tool library opening hours', 'Shall we open on Sundays too?', c.anne.id]);
+    await send({ from: c.emails.outsider, to: `${c.g.slug}@ruche.test`, subject: 'Let me in', text: 'Hello' });
+    await send({ from: 'stranger@elsewhere.example', to: `${c.g.slug}@ruche.test`, subject: 'Hi', text: 'Hello', headers: { 'Content-Language': 'nl' } });
+    expect(await app.db.selectFrom('discussions').select('id').where('groupId', '=', c.g.id).execute()).toHaveLength(1);
+    expect((await bounces(c.emails.outsider))[0].text).toContain('Seuls les membres');
+    expect((await bounces('stranger@elsewhere.example'))[0].text).toContain('We kennen het adres niet');
+  });
+
+  it('ignores auto-replies and out-of-office mail without answering', async () => {
+    const c = await makeMailCircle(app, { anne: 'all' });
+    const d = await start(app, c.bert.actor, c.g.slug);
+    const address = await replyAddressFor(c.emails.anne, d.id);
+    await send({ from: c.emails.anne, to: address, subject: 'Automatic reply: [G] x', text: 'I am away', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await send({ from: c.emails.anne, to: address, subject: 'Afwezig: [G] x', text: 'Ik ben weg', headers: { 'X-Autoreply': 'yes' } });
+    await send({ from: c.emails.anne, to: address, subject: 'Re: x', text: 'Bulk', headers: { Precedence: 'bulk' } });
+    await send({ from: c.emails.anne, to: address, subject: 'Réponse automatique : absent', text: 'Je suis absente' });
+    expect(await comments(d.id)).toHaveLength(0);
+    expect(await bounces(c.emails.anne)).toHaveLength(0);
+  });
+
+  it('a delivery status notification marks the address as failing, shown to the member and admins', async () => {
+    const c = await makeMailCircle(app, {});
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+      'To: noreply@ruche.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="r1"',
+      '',
+      '--r1',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      'I could not deliver your message.',
+      '--r1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      `Final-Recipient: rfc822; ${c.emails.bert}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
+      '',
+      '--r1--',
+      '',
+    ].join('\r\n');
+    await send({ envelope: { from: '', to: ['noreply@ruche.test'] }, raw: dsn });
+    const u = await app.db.selectFrom('users').select(['mailFailingAt', 'mailFailingReason']).where('id', '=', c.bert.id).executeTakeFirstOrThrow();
+    expect(u.mailFailingAt).not.toBeNull();
+    expect(u.mailFailingReason).toContain('5.1.1');
+    expect((await app.email.settings(c.bert.actor)).failing?.reason).toContain('user unknown');
+    const admin = await makeUser(app, { isAdmin: true });
+    const listed = await app.accounts.listUsers(await actorOf(app, admin.id), { q: c.emails.bert });
+    expect(listed.items.map((i) => i.mailFailing)).toEqual([true]);
+    expect(await bounces('MAILER-DAEMON@mx.example.org'.toLowerCase())).toHaveLength(0);
+  });
+
+  it('refuses oversize mail at the SMTP level and mail for other domains', async () => {
+    const c = await makeMailCircle(app, {});
+    await expect(send({ from: c.emails.anne, to: `${c.g.slug}@ruche.test`, subject: 'Big', text: 'x'.repeat(300 * 1024) })).rejects.toMatchObject({ responseCode: 552 });
+    await expect(send({ from: c.emails.anne, to: 'someone@elsewhere.example', subject: 'Relay?', text: 'no' })).rejects.toThrow(/550|recipient/i);
+  });
+
+  it('slows down a sender after too many mails in an hour, with one explanation', async () => {
+    const c = await makeMailCircle(app, {});
+    const base = { envelopeFrom: c.emails.anne, from: c.emails.anne, recipient: 'nobody-here@ruche.test', subject: 'x', text: 'x', html: null, headers: {}, contentType: 'text/plain', attachments: [] };
+    for (let i = 0; i <= INBOUND_PER_HOUR + 2; i++) await app.email.receive({ ...base, messageId: `<flood-${i}@x>` });
+    const b = await bounces(c.emails.anne);
+    expect(b.filter((m) => m.text.includes('trop de messages'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,226 @@
+import { inTx, type Deps } from '../../kernel/deps';
+import { isDomainError } from '../../kernel/errors';
+import { newId } from '../../kernel/ids';
+import { enqueueJob, type MailMessage } from '../../kernel/outbox';
+import { isLocale, negotiateLocale, translator, type Locale } from '../../../i18n';
+import type { DiscussionsService } from '../discussions/discussions.service';
+import type { Sessions } from '../accounts/sessions';
+import { renderMail } from './mail-render';
+import { replyBody } from './quotes';
+import { mailSecret, verifyReplyLocalPart } from './tokens';
+
+/** A received mail as the inbound surface parsed it (no transport types cross this line). */
+export type InboundMail = {
+  /** Envelope sender (MAIL FROM); '' for the null sender of bounces. */
+  envelopeFrom: string;
+  /** The one envelope recipient this call handles. */
+  recipient: string;
+  from: string;
+  subject: string;
+  messageId: string | null;
+  text: string | null;
+  html: string | null;
+  /** Header names lower-cased, values as text. */
+  headers: Record<string, string>;
+  /** Top-level Content-Type with parameters, e.g. "multipart/report; report-type=delivery-status". */
+  contentType: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
+};
+
+export type InboundOutcome =
+  | { kind: 'posted'; discussionId: string; commentId?: string }
+  | { kind: 'ignored'; reason: 'auto_reply' | 'duplicate' | 'loop' }
+  | { kind: 'bounce_recorded'; addresses: string[] }
+  | { kind: 'bounced'; reason: BounceReason };
+
+export type BounceReason = 'unknown_sender' | 'not_member' | 'unknown_address' | 'bad_token' | 'expired_token' | 'wrong_sender' | 'refused' | 'rate_limited';
+
+/** Mails per sender per hour before the sender is slowed down. */
+export const INBOUND_PER_HOUR = 30;
+
+const OUT_OF_OFFICE = /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|réponse automatique|message d['’]absence|absent\(e\)? du bureau|automatisch antwoord|afwezig(heids(bericht|melding))?|niet aanwezig)\b/i;
+
+/** Auto-replies never post and never get an answer (RFC 3834, plus common vendor markers). */
+export function isAutoReply(m: InboundMail): boolean {
+  const h = m.headers;
+  const auto = (h['auto-submitted'] ?? '').trim().toLowerCase();
+  if (auto && auto !== 'no') return true;
+  if (/^(bulk|auto_reply|list|junk)$/i.test((h['precedence'] ?? '').trim())) return true;
+  if ('x-autoreply' in h || 'x-autorespond' in h || 'x-autoresponder' in h) return true;
+  if (/^(oof|autoreply|auto-reply)$/i.test(h['x-auto-response-suppress'] ?? '') && OUT_OF_OFFICE.test(m.subject)) return true;
+  return OUT_OF_OFFICE.test(m.subject.replace(/^\s*(re|fw|fwd|tr|antw)\s*:\s*/i, ''));
+}
+
+const isDsn = (m: InboundMail) => /^multipart\/report/i.test(m.contentType) && /report-type="?delivery-status/i.test(m.contentType);
+
+/** Failed recipients of a delivery status notification (RFC 3464), with their status. */
+export function failedRecipients(m: InboundMail): { address: string; reason: string }[] {
+  const out: { address: string; reason: string }[] = [];
+  // mailparser inlines the message/delivery-status part into the text; some parsers keep it apart.
+  const sources = [...m.attachments.filter((a) => /^message\/(global-)?delivery-status/i.test(a.contentType)).map((a) => a.content.toString('utf8')), m.text ?? ''];
+  const seen = new Set<string>();
+  for (const src of sources) {
+    const blocks = src.replace(/\r\n/g, '\n').replace(/\n[ \t]+/g, ' ').split(/\n\s*\n/);
+    for (const b of blocks) {
+      const f = Object.fromEntries(b.split('\n').map((l) => l.split(/:\s*/)).filter((p) => p.length >= 2).map(([k, ...v]) => [k.toLowerCase(), v.join(': ').trim()]));
+      const rcpt = (f['final-recipient'] ?? f['original-recipient'] ?? '').replace(/^rfc822;\s*/i, '').trim().toLowerCase();
+      if (rcpt && !seen.has(rcpt) && (f['action'] ?? '').toLowerCase() === 'failed' && seen.add(rcpt)) out.push({ address: rcpt, reason: [f['status'], f['diagnostic-code']].filter(Boolean).join(' ').slice(0, 300) });
+    }
+  }
+  return out;
+}
+
+export function createInbound(deps: Deps, ports: { discussions: DiscussionsService; sessions: Sessions }) {
+  const { db, clock, config } = deps;
+  const domain = config.mailDomain.toLowerCase();
+
+  async function record(key: string, m: InboundMail, outcome: string) {
+    await db.updateTable('emailInbound').set({ outcome }).where('messageKey', '=', key).execute();
+  }
+
+  async function bounce(m: InboundMail, key: string, reason: BounceReason, knownLocale?: string): Promise<InboundOutcome> {
+    const sender = m.from.toLowerCase();
+    // Never answer the null sender, an address of ours, or anything automatic: no mail loops.
+    if (!m.envelopeFrom || sender.endsWith(`@${domain}`) || isAutoReply(m)) {
+      await record(key, m, `bounce_suppressed:${reason}`);
+      return { kind: 'bounced', reason };
+    }
+    const locale: Locale = isLocale(knownLocale) ? knownLocale : negotiateLocale(m.headers['content-language'] ?? m.headers['accept-language'], 'fr');
+    const t = translator(locale);
+    const quote = (m.text ?? '').split(/\r?\n/).slice(0, 15).map((l) => `> ${l}`).join('\n');
+    const { text, html } = renderMail({
+      locale,
+      title: t('email.bounce.heading'),
+      blocks: [
+        { kind: 'heading', text: t('email.bounce.heading') },
+        { kind: 'para', text: t('email.bounce.hello') },
+        { kind: 'para', text: t(`email.bounce.${reason}`) },
+        ...(quote ? [{ kind: 'para' as const, text: t('email.bounce.quote') }, { kind: 'html' as const, html: `<pre style="white-space:pre-wrap;font-size:14px">${quote.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</pre>`, text: quote }] : []),
+      ],
+      footer: { text: t('email.bounce.footer'), links: [{ label: config.baseUrl, url: config.baseUrl }] },
+    });
+    const mail: MailMessage = {
+      to: sender,
+      subject: t('email.bounce.subject', { subject: m.subject || '…' }),
+      text,
+      html,
+      messageId: `<bounce-${newId()}@${domain}>`,
+      headers: { 'Auto-Submitted': 'auto-replied', ...(m.messageId ? { 'In-Reply-To': m.messageId, References: m.messageId } : {}) },
+    };
+    await inTx(deps, async (tx) => {
+      await enqueueJob(tx, 'mail.send', mail, clock.now());
+      await tx.updateTable('emailInbound').set({ outcome: `bounced:${reason}` }).where('messageKey', '=', key).execute();
+    });
+    return { kind: 'bounced', reason };
+  }
+
+  const files = (m: InboundMail) => m.attachments.filter((a) => !/^message\//i.test(a.contentType)).map((a) => new File([new Uint8Array(a.content)], a.filename || 'attachment', { type: a.contentType }));
+
+  /** Turns a domain refusal into the bounce that explains it. */
+  async function refusal(e: unknown, m: InboundMail, key: string, locale: string, member: boolean): Promise<InboundOutcome> {
+    if (!isDomainError(e)) throw e;
+    if (e.kind === 'rate_limited') return bounce(m, key, 'rate_limited', locale);
+    if (!member) return bounce(m, key, e.kind === 'not_found' ? 'unknown_address' : 'not_member', locale);
+    return bounce(m, key, 'refused', locale);
+  }
+
+  return {
+    /**
+     * Handles one received mail for one recipient: a delivery report marks addresses as
+     * failing; auto-replies are dropped; a reply to a signed address is posted as that member
+     * and a mail to `<group-slug>@` starts a discussion, both through the discussions service
+     * (so the policy applies); anything else gets a polite bounce. A mail seen before (same
+     * Message-ID and recipient) is not handled twice.
+     */
+    async receive(m: InboundMail): Promise<InboundOutcome> {
+      const now = clock.now();
+      const recipient = m.recipient.toLowerCase();
+      const sender = m.from.toLowerCase();
+      const key = `${m.messageId ?? newId()}|${recipient}`;
+      const fresh = await db
+        .insertInto('emailInbound')
+        .values({ id: newId(), messageKey: key, sender, recipient, outcome: 'received', createdAt: now.toISOString() })
+        .onConflict((oc) => oc.column('messageKey').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!fresh) return { kind: 'ignored', reason: 'duplicate' };
+      try {
+        return await handle(m, key, now, recipient, sender);
+      } catch (e) {
+        // Not handled: forget it, so the sender's server retries (the surface answers 451).
+        await db.deleteFrom('emailInbound').where('messageKey', '=', key).execute();
+        throw e;
+      }
+    },
+  };
+
+  async function handle(m: InboundMail, key: string, now: Date, recipient: string, sender: string): Promise<InboundOutcome> {
+
+      if (isDsn(m)) {
+        const failed = failedRecipients(m);
+        if (failed.length) {
+          await inTx(deps, async (tx) => {
+            for (const f of failed) await tx.updateTable('users').set({ mailFailingAt: now.toISOString(), mailFailingReason: f.reason || 'bounced' }).where('email', '=', f.address).execute();
+            await tx.updateTable('emailInbound').set({ outcome: 'dsn' }).where('messageKey', '=', key).execute();
+          });
+        }
+        return { kind: 'bounce_recorded', addresses: failed.map((f) => f.address) };
+      }
+      if (isAutoReply(m) || !m.envelopeFrom) {
+        await record(key, m, 'auto_reply');
+        return { kind: 'ignored', reason: 'auto_reply' };
+      }
+      if (sender.endsWith(`@${domain}`)) {
+        await record(key, m, 'loop');
+        return { kind: 'ignored', reason: 'loop' };
+      }
+      const since = new Date(now.getTime() - 3600_000).toISOString();
+      const recent = await db.selectFrom('emailInbound').select((eb) => eb.fn.countAll<number>().as('n')).where('sender', '=', sender).where('createdAt', '>', since).executeTakeFirstOrThrow();
+      const user = await db.selectFrom('users').select(['id', 'email', 'locale', 'disabledAt']).where('email', '=', sender).executeTakeFirst();
+      if (Number(recent.n) > INBOUND_PER_HOUR) {
+        // One explanation when the limit is crossed, then silence (no bounce storms).
+        if (Number(recent.n) === INBOUND_PER_HOUR + 1) return bounce(m, key, 'rate_limited', user?.locale);
+        await record(key, m, 'rate_limited');
+        return { kind: 'bounced', reason: 'rate_limited' };
+      }
+
+      const [local, host] = recipient.split('@');
+      if (host !== domain || !local) return bounce(m, key, 'unknown_address', user?.locale);
+
+      if (local.startsWith('r+')) {
+        const token = verifyReplyLocalPart(mailSecret(config.dataDir), local, now);
+        if (!token) return bounce(m, key, 'bad_token', user?.locale);
+        if (!token.ok) return bounce(m, key, token.reason === 'expired' ? 'expired_token' : 'bad_token', user?.locale);
+        const owner = await db.selectFrom('users').select(['id', 'email', 'locale', 'disabledAt']).where('id', '=', token.userId).executeTakeFirst();
+        if (!owner || owner.disabledAt) return bounce(m, key, 'bad_token', user?.locale);
+        if (owner.email !== sender) return bounce(m, key, 'wrong_sender', user?.locale ?? owner.locale);
+        const actor = await ports.sessions.actorFor(owner.id as never);
+        const body = replyBody(m);
+        if (!body) return bounce(m, key, 'refused', owner.locale);
+        try {
+          const c = await ports.discussions.reply(actor, { discussionId: token.discussionId, body, files: files(m) });
+          await record(key, m, `posted:${c.id}`);
+          return { kind: 'posted', discussionId: token.discussionId, commentId: c.id };
+        } catch (e) {
+          const d = await db.selectFrom('discussions').select('groupId').where('id', '=', token.discussionId).executeTakeFirst();
+          return refusal(e, m, key, owner.locale, Boolean(d && actor.kind === 'user' && actor.roles.has(d.groupId)));
+        }
+      }
+
+      const group = await db.selectFrom('groups').select(['id', 'slug', 'visibility']).where('slug', '=', local).executeTakeFirst();
+      if (!group) return bounce(m, key, 'unknown_address', user?.locale);
+      if (!user || user.disabledAt) return bounce(m, key, group.visibility === 'secret' ? 'unknown_address' : 'unknown_sender', user?.locale);
+      const actor = await ports.sessions.actorFor(user.id as never);
+      const member = actor.kind === 'user' && actor.roles.has(group.id);
+      if (!member) return bounce(m, key, group.visibility === 'secret' ? 'unknown_address' : 'not_member', user.locale);
+      const body = replyBody(m) || m.subject;
+      const title = (m.subject.replace(/^\s*((fwd?|tr|fw)\s*:\s*)+/i, '').trim() || body.split('\n')[0]).slice(0, 200);
+      try {
+        const d = await ports.discussions.create(actor, { groupSlug: group.slug, title, body, files: files(m) });
+        await record(key, m, `posted:${d.id}`);
+        return { kind: 'posted', discussionId: d.id };
+      } catch (e) {
+        return refusal(e, m, key, user.locale, true);
+      }
+  }
+}

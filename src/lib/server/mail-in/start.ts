@@ -1,0 +1,35 @@
+import type http from 'node:http';
+import type { App } from '../app';
+import { handleOneClick } from './one-click';
+import { startInboundSmtp, type InboundServer } from './smtp-in';
+
+/**
+ * The mail parts of the production entry: the inbound SMTP server (SMTP_IN_PORT; 0 turns
+ * it off), the digest scheduler (every minute: enqueue the digests whose local time has
+ * passed) and the one-click unsubscribe endpoint.
+ */
+export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: number } = {}) {
+  let smtp: InboundServer | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const log = o.quiet ? () => {} : (m: string) => console.log(`[ruche] ${m}`);
+  return {
+    handleHttp: (req: http.IncomingMessage, res: http.ServerResponse) => handleOneClick(app, req, res),
+    async start() {
+      if (app.config.smtpInPort > 0) {
+        smtp = await startInboundSmtp(app, { port: app.config.smtpInPort, log });
+        log(`mail in on port ${smtp.port} for @${app.config.mailDomain}`);
+      }
+      const tick = () =>
+        void app.email.digests
+          .scheduleDue()
+          .then((n) => n > 0 && app.jobs.poke())
+          .catch((e: Error) => log(`digest scheduler: ${e.message}`));
+      timer = setInterval(tick, o.schedulerMs ?? 60_000);
+      tick();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      await smtp?.close();
+    },
+  };
+}
