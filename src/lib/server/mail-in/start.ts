@@ -16,8 +16,14 @@ export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: 
     handleHttp: (req: http.IncomingMessage, res: http.ServerResponse) => handleOneClick(app, req, res),
     async start() {
       if (app.config.smtpInPort > 0) {
-        smtp = await startInboundSmtp(app, { port: app.config.smtpInPort, log });
-        log(`mail in on port ${smtp.port} for @${app.config.mailDomain}`);
+        try {
+          smtp = await startInboundSmtp(app, { port: app.config.smtpInPort, log });
+          log(`mail in on port ${smtp.port} for @${app.config.mailDomain}`);
+        } catch (e) {
+          // Several app processes on one host: one of them takes inbound mail, the others serve pages.
+          if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+          console.warn(`[ruche] mail in: port ${app.config.smtpInPort} is taken; inbound mail is left to the process holding it`);
+        }
       }
       const tick = () =>
         void app.email.digests
