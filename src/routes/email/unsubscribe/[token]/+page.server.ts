@@ -11,5 +11,6 @@ export const load: PageServerLoad = async (event) => ({
 });
 
 export const actions: Actions = {
-  default: async (event) => formAction(event, async () => ({ done: (await event.locals.app.email.unsubscribe({ token: event.params.token })).ok })),
+  /** Named (`?/confirm`): a POST to the bare URL is the mail provider's one-click request. */
+  confirm: async (event) => formAction(event, async () => ({ done: (await event.locals.app.email.unsubscribe({ token: event.params.token })).ok })),
 };
