@@ -84,4 +84,18 @@ describe('chat', () => {
     await a.context.close();
     await b.context.close();
   });
+  it('after the connection drops, the page reconnects and shows what it missed once', async () => {
+    const b = await e.newPage({ locale: 'fr-BE' });
+    await signIn(b.context, bob.id);
+    await b.page.goto(`/groups/${slug}/chat`);
+    await b.page.getByText('En direct').waitFor();
+    const before = await b.page.locator('.msg').count();
+    for (const ws of e.running.realtime.wss.clients) ws.terminate();
+    const roomId = (await e.running.app.chat.groupChat(await anne.actor(), { slug })).room.id;
+    await e.running.app.chat.send(await anne.actor(), { roomId, key: `e2e-${Date.now()}`, body: 'Missed while offline' });
+    await b.page.locator('.msg', { hasText: 'Missed while offline' }).waitFor({ timeout: 20000 });
+    await b.page.getByText('En direct').waitFor();
+    expect(await b.page.locator('.msg').count()).toBe(before + 1);
+    await b.context.close();
+  });
 });
