@@ -3,6 +3,8 @@ import { can } from '$lib/server/policy';
 
 export const load: LayoutServerLoad = async ({ locals }) => {
   const instance = await locals.app.instance.get();
+  // Unread direct messages for the navigation's badge (one indexed query; 0 for visitors).
+  const directUnread = locals.user ? await locals.app.chat.directUnreadTotal(locals.actor) : 0;
   return {
     user: locals.user ? { id: locals.user.id, name: locals.user.name, handle: locals.user.handle, avatarFileId: locals.user.avatarFileId } : null,
     locale: locals.locale,
@@ -10,5 +12,6 @@ export const load: LayoutServerLoad = async ({ locals }) => {
     instanceName: instance?.name ?? 'Ruche',
     openRegistration: instance?.openRegistration === 1,
     isAdmin: can(locals.actor, 'instance.admin'),
+    directUnread,
   };
 };

@@ -8,7 +8,9 @@ export const load: PageServerLoad = async (event) =>
     const overview = await app.groups.overview(actor, event.params.slug);
     // The latest discussions, for those who may read the group's content.
     const recent = overview.abilities['group.read'] ? await app.discussions.listForGroup(actor, { groupSlug: event.params.slug, limit: 5 }) : null;
-    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null };
+    // The chat button and its unread badge, for those who may read the chat.
+    const chatUnread = await app.chat.groupUnread(actor, { slug: event.params.slug });
+    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null, chatUnread };
   });
 
 export const actions: Actions = {

@@ -119,6 +119,38 @@ export function createChatQueries(deps: Deps) {
       return { roomId: id, created: true };
     },
 
+    /** Unread messages over all the actor's direct conversations (the navigation's badge); 0 for visitors. */
+    async directUnreadTotal(actor: Actor): Promise<number> {
+      if (!isUser(actor)) return 0;
+      const r = await db
+        .selectFrom('chatParticipants as me')
+        .innerJoin('chatRooms', 'chatRooms.id', 'me.roomId')
+        .select(sql<number>`coalesce(sum(case when chat_rooms.message_count > me.read_count then chat_rooms.message_count - me.read_count else 0 end), 0)`.as('n'))
+        .where('me.userId', '=', actor.userId)
+        .where('chatRooms.kind', '=', 'direct')
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+
+    /**
+     * A group chat's unread count for the actor (the group page's badge): null when the actor
+     * may not read the chat, 0 for visitors and before the room exists.
+     */
+    async groupUnread(actor: Actor, raw: unknown): Promise<number | null> {
+      const { slug } = parse(GroupRoomInput, raw);
+      const g = await groupSeenBySlug(db, actor, slug);
+      if (!can(actor, 'chat.read', { id: g.id, visibility: g.visibility, parentId: g.parentId })) return null;
+      if (!isUser(actor)) return 0;
+      const r = await db
+        .selectFrom('chatRooms')
+        .leftJoin('chatParticipants as me', (j) => j.onRef('me.roomId', '=', 'chatRooms.id').on('me.userId', '=', actor.userId))
+        .select(['chatRooms.messageCount', 'me.readCount'])
+        .where('chatRooms.groupId', '=', g.id)
+        .where('chatRooms.kind', '=', 'group')
+        .executeTakeFirst();
+      return r ? Math.max(0, Number(r.messageCount) - Number(r.readCount ?? 0)) : 0;
+    },
+
     /** The actor's direct conversations, latest activity first (keyset on activity, id). */
     async listDirect(actor: Actor, raw: unknown = {}): Promise<{ conversations: DirectSummary[]; next: string | null }> {
       const input = parse(ListDirectInput, raw ?? {});

@@ -100,6 +100,30 @@ describe.each(engines)('chat service (%s)', (engine) => {
     const del = await app.chat.remove(await anne.actor(), { messageId: m.message.id });
     expect(del.message).toMatchObject({ body: '', deletedAt: expect.any(String) });
   });
+  it('counts unread for the group page and the navigation, and hides the count from outsiders', async () => {
+    const { anne, bob, carl, g, roomId } = await setup('secret');
+    expect(await app.chat.groupUnread(await bob.actor(), { slug: g.slug })).toBe(0);
+    await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'one' });
+    await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'two' });
+    expect(await app.chat.groupUnread(await bob.actor(), { slug: g.slug })).toBe(2);
+    expect(await app.chat.groupUnread(await anne.actor(), { slug: g.slug })).toBe(0);
+    await expect(app.chat.groupUnread(await carl.actor(), { slug: g.slug })).rejects.toMatchObject({ kind: 'not_found' });
+    await app.chat.groupChat(await bob.actor(), { slug: g.slug });
+    expect(await app.chat.groupUnread(await bob.actor(), { slug: g.slug })).toBe(0);
+
+    expect(await app.chat.directUnreadTotal(await carl.actor())).toBe(0);
+    const d1 = await app.chat.openDirect(await anne.actor(), { handles: carl.handle });
+    const d2 = await app.chat.openDirect(await bob.actor(), { handles: carl.handle });
+    await app.chat.send(await anne.actor(), { roomId: d1.roomId, key: key(), body: 'a' });
+    await app.chat.send(await anne.actor(), { roomId: d1.roomId, key: key(), body: 'b' });
+    await app.chat.send(await bob.actor(), { roomId: d2.roomId, key: key(), body: 'c' });
+    expect(await app.chat.directUnreadTotal(await carl.actor())).toBe(3);
+    expect(await app.chat.directUnreadTotal(await anne.actor())).toBe(0);
+    await app.chat.roomPage(await carl.actor(), { roomId: d1.roomId });
+    expect(await app.chat.directUnreadTotal(await carl.actor())).toBe(1);
+    expect(await app.chat.directUnreadTotal(visitor)).toBe(0);
+  });
+
   it('makes a discussion from a chat message in the group, for members only', async () => {
     const { anne, carl, roomId, g } = await setup('open');
     const m = await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'We need a **stand** on Saturday' });
