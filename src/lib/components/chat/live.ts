@@ -18,6 +18,17 @@ export class LiveSocket {
     private onOpen: () => void = () => {},
   ) {}
 
+  /** Groups whose discussion notices this socket hears (sent again on every reconnect). */
+  private groups: string[] = [];
+  watchGroups(ids: string[]) {
+    if (ids.length === this.groups.length && ids.every((g) => this.groups.includes(g))) return;
+    const gone = this.groups.filter((g) => !ids.includes(g));
+    this.groups = [...ids];
+    if (!this.open) return;
+    if (gone.length) this.send({ type: 'unwatch', groups: gone });
+    if (ids.length) this.send({ type: 'watch', groups: ids });
+  }
+
   watch(room: string, seq: number) {
     this.cursors.set(room, seq);
     if (this.open) this.send({ type: 'resume', rooms: { [room]: seq } });
@@ -35,6 +46,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.attempts = 0;
       if (this.cursors.size) ws.send(JSON.stringify({ type: 'resume', rooms: Object.fromEntries(this.cursors) }));
+      if (this.groups.length) ws.send(JSON.stringify({ type: 'watch', groups: this.groups }));
       this.onOpen();
     };
     ws.onmessage = (e) => {

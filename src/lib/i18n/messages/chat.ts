@@ -55,6 +55,7 @@ export default defineMessages({
     'errors.frame_too_big': 'This is too big to send (at most {max} bytes).',
     'errors.bad_frame': 'The app sent something the server does not understand. Reload the page.',
     'errors.unknown_room': 'This conversation does not exist or is not visible to you.',
+    'errors.unknown_group': 'This group does not exist or its discussions are not visible to you.',
   },
   fr: {
     'chat.title': 'Chat',
@@ -110,6 +111,7 @@ export default defineMessages({
     'errors.frame_too_big': 'C’est trop volumineux pour être envoyé ({max} octets au maximum).',
     'errors.bad_frame': 'L’application a envoyé quelque chose que le serveur ne comprend pas. Rechargez la page.',
     'errors.unknown_room': 'Cette conversation n’existe pas ou ne vous est pas visible.',
+    'errors.unknown_group': 'Ce groupe n’existe pas ou ses discussions ne vous sont pas visibles.',
   },
   nl: {
     'chat.title': 'Chat',
@@ -165,5 +167,6 @@ export default defineMessages({
     'errors.frame_too_big': 'Dit is te groot om te versturen (hoogstens {max} bytes).',
     'errors.bad_frame': 'De app stuurde iets wat de server niet begrijpt. Herlaad de pagina.',
     'errors.unknown_room': 'Dit gesprek bestaat niet of is niet zichtbaar voor jou.',
+    'errors.unknown_group': 'Deze groep bestaat niet of de gesprekken ervan zijn niet zichtbaar voor jou.',
   },
 });

@@ -26,7 +26,15 @@ type T = (key: string, params?: Record<string, string | number>) => string;
 type Sub = { room: RoomRow; sent: number; catchingUp: boolean; pending: [number, WireFrame][] };
 
 /** What a connection needs from the app. */
-export type ConnectionDeps = { chat: ChatService; hub: Hub; actorFor(userId: string): Promise<Actor>; limits: Limits; log(m: string): void };
+export type ConnectionDeps = {
+  chat: ChatService;
+  hub: Hub;
+  actorFor(userId: string): Promise<Actor>;
+  /** Of these groups, those whose discussions the actor may read (live pages' notices). */
+  watchable(actor: Actor, groupIds: string[]): Promise<string[]>;
+  limits: Limits;
+  log(m: string): void;
+};
 
 /**
  * One member's WebSocket. Keeps one cursor per room and sends each room's events in order
@@ -35,6 +43,8 @@ export type ConnectionDeps = { chat: ChatService; hub: Hub; actorFor(userId: str
  */
 export class Connection implements Listener {
   private subs = new Map<string, Sub>();
+  /** Groups whose discussion notices this connection hears (checked with `group.read`). */
+  private groups = new Set<string>();
   private tokens: number;
   private last = Date.now();
   private closed = false;
@@ -91,6 +101,14 @@ export class Connection implements Listener {
       if (!canReadRoom(this.actor, s.room)) {
         this.unsubscribe(room);
         this.sendJson({ type: 'unsubscribed', room, reason: 'access' });
+      }
+    if (this.groups.size === 0) return;
+    const still = new Set(await this.d.watchable(this.actor, [...this.groups]));
+    for (const g of [...this.groups])
+      if (!still.has(g)) {
+        this.groups.delete(g);
+        this.d.hub.unwatchGroup(g, this);
+        this.sendJson({ type: 'unwatched', group: g, reason: 'access' });
       }
   }
 
@@ -150,6 +168,8 @@ export class Connection implements Listener {
     this.closed = true;
     for (const room of this.subs.keys()) this.d.hub.leave(room, this);
     this.subs.clear();
+    for (const g of this.groups) this.d.hub.unwatchGroup(g, this);
+    this.groups.clear();
   }
 
   private unsubscribe(room: string) {
@@ -217,6 +237,24 @@ export class Connection implements Listener {
       }
       case 'unsubscribe':
         return this.unsubscribe(f.room);
+      case 'watch': {
+        // Checked now and again on every access change, like chat rooms.
+        this.actor = await this.d.actorFor(this.person.id);
+        const ok = await this.d.watchable(this.actor, f.groups);
+        if (this.closed) return;
+        const allowed = new Set(ok);
+        for (const g of allowed)
+          if (!this.groups.has(g)) {
+            if (this.groups.size >= 200) break;
+            this.groups.add(g);
+            this.d.hub.watchGroup(g, this);
+          }
+        if (f.groups.some((g) => !allowed.has(g))) this.error('unknown_group', f.ref);
+        return this.sendJson({ type: 'watching', groups: [...this.groups].filter((g) => allowed.has(g)), ref: f.ref });
+      }
+      case 'unwatch':
+        for (const g of f.groups) if (this.groups.delete(g)) this.d.hub.unwatchGroup(g, this);
+        return this.sendJson({ type: 'watching', groups: [...this.groups], ref: f.ref });
       case 'typing': {
         const s = this.subs.get(f.room);
         if (!s) return this.error('unknown_room');

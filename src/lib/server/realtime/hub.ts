@@ -56,6 +56,29 @@ export class Hub {
     bus.publish({ t: 'hello' });
   }
 
+  /** Listeners of group notices (live discussion pages): no presence, no seq, local only. */
+  private topics = new Map<string, Set<Listener>>();
+
+  watchGroup(groupId: string, l: Listener) {
+    let set = this.topics.get(groupId);
+    if (!set) this.topics.set(groupId, (set = new Set()));
+    set.add(l);
+  }
+  unwatchGroup(groupId: string, l: Listener) {
+    const set = this.topics.get(groupId);
+    if (set?.delete(l) && set.size === 0) this.topics.delete(groupId);
+  }
+  /**
+   * Tells this process's listeners of a group that its discussions changed. Every process
+   * tails the shared event log itself, so notices need no bus; they carry ids only.
+   */
+  groupNotice(groupId: string, kind: string, discussionId: string | null) {
+    const set = this.topics.get(groupId);
+    if (!set?.size) return;
+    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId }));
+    for (const l of set) l.push(frame);
+  }
+
   /** Called by the chat service after a commit. */
   publishEvent(room: string, seq: number, frame: string) {
     this.bus.publish({ t: 'room', room, seq, frame });

@@ -20,6 +20,9 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), room: id }),
   z.object({ type: z.literal('read'), room: id, seq, ref }),
   z.object({ type: z.literal('ping'), ref }),
+  /** Notices that a group's discussions changed (live pages); only groups the member may read. */
+  z.object({ type: z.literal('watch'), groups: z.array(id).max(200), ref }),
+  z.object({ type: z.literal('unwatch'), groups: z.array(id).max(200), ref }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -35,6 +38,9 @@ export type ServerFrame =
   | { type: 'typing'; room: string; user: { id: string; name: string } }
   | { type: 'read'; room: string; readSeq: number; unread: number; ref?: string }
   | { type: 'pong'; ref?: string }
+  | { type: 'watching'; groups: string[]; ref?: string }
+  | { type: 'unwatched'; group: string; reason: string }
+  | { type: 'notice'; group: string; kind: string; discussionId: string | null }
   | { type: 'error'; code: string; message: string; ref?: string };
 
 /** Limits of one connection; the defaults suit people, a benchmark may raise the rate. */

@@ -202,4 +202,31 @@ describe.each(engines)('WebSocket chat (%s)', (engine) => {
     await new Promise((res) => setTimeout(res, 100));
     expect(b.events(r.roomId).some((f) => f.message.body === 'secret now')).toBe(false);
   });
+
+  it('sends discussion notices only to those who may read the group, and stops when they may not', async () => {
+    const r = await room('closed');
+    const carl = await chatUser(app, { name: 'Carl', locale: 'nl' });
+    const c = await connect(await sessionFor(app, carl.id));
+    const b = await connect(r.cb);
+    // A non-member of a closed group gets an error frame and no notices.
+    c.send({ type: 'watch', groups: [r.g.id], ref: 'w' });
+    expect(await c.next((f) => f.type === 'error' && f.ref === 'w')).toMatchObject({ code: 'unknown_group', message: expect.stringContaining('groep') });
+    expect(await c.next((f) => f.type === 'watching' && f.ref === 'w')).toMatchObject({ groups: [] });
+    b.send({ type: 'watch', groups: [r.g.id, 'no-such-group'], ref: 'w' });
+    expect(await b.next((f) => f.type === 'watching' && f.ref === 'w')).toMatchObject({ groups: [r.g.id] });
+    const d = await app.discussions.create(await r.anne.actor(), { groupSlug: r.g.slug, title: 'Stand on Saturday', body: 'Who comes?' });
+    expect(await b.next((f) => f.type === 'notice' && f.kind === 'discussion.started')).toEqual({ type: 'notice', group: r.g.id, kind: 'discussion.started', discussionId: d.id });
+    await app.discussions.reply(await r.anne.actor(), { discussionId: d.id, body: 'Me' });
+    await b.next((f) => f.type === 'notice' && f.kind === 'comment.posted' && f.discussionId === d.id);
+    await new Promise((res) => setTimeout(res, 250));
+    expect(c.frames.some((f) => f.type === 'notice')).toBe(false);
+    // Removed from the group: told so, and hears nothing more.
+    await removeMember(app, r.g.id, r.bob.id);
+    await recordEvent(app.db, { type: 'member.removed', groupId: r.g.id, data: { userId: r.bob.id } }, new Date());
+    await b.next((f) => f.type === 'unwatched' && f.group === r.g.id);
+    const before = b.frames.filter((f) => f.type === 'notice').length;
+    await app.discussions.reply(await r.anne.actor(), { discussionId: d.id, body: 'Still here' });
+    await new Promise((res) => setTimeout(res, 300));
+    expect(b.frames.filter((f) => f.type === 'notice').length).toBe(before);
+  });
 });

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { translator, isLocale } from '../../i18n';
 import type { App } from '../app';
 import type { UserId } from '../kernel/ids';
+import type { Actor } from '../policy';
 import { Connection } from './connection';
 import { defaultLimits, type Limits } from './protocol';
 import { watchAccessChanges } from './revocation';
@@ -32,7 +33,14 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
   // ws's own payload limit only guards memory; the friendly limit (error frame) is limits.maxFrameBytes.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(limits.maxFrameBytes * 4, 1024 * 1024), perMessageDeflate: false });
   const connections = new Set<Connection>();
-  const deps = { chat: app.chat, hub: app.realtime.hub, actorFor: (id: string) => app.sessions.actorFor(id as UserId), limits, log: app.deps.log };
+  const deps = {
+    chat: app.chat,
+    hub: app.realtime.hub,
+    actorFor: (id: string) => app.sessions.actorFor(id as UserId),
+    watchable: (actor: Actor, groupIds: string[]) => app.discussions.watchableGroups(actor, { groupIds }),
+    limits,
+    log: app.deps.log,
+  };
 
   async function userFor(req: http.IncomingMessage): Promise<UserId | null> {
     const auth = req.headers.authorization;
@@ -73,9 +81,10 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
 
   const byUser = (userId: string) => [...connections].filter((c) => c.userId === userId);
   const stopWatch = watchAccessChanges(app.db, {
-    pollMs: opts.pollMs ?? 1000,
+    pollMs: opts.pollMs ?? 500,
     onUser: (userId) => byUser(userId).forEach((c) => void c.recheck().catch(() => {})),
     onGroup: () => connections.forEach((c) => void c.recheck().catch(() => {})),
+    onContent: (groupId, kind, discussionId) => app.realtime.hub.groupNotice(groupId, kind, discussionId),
     log: app.deps.log,
   });
   const recheck = setInterval(() => connections.forEach((c) => void c.recheck().catch(() => {})), opts.recheckMs ?? 60_000);

@@ -11,6 +11,7 @@ import { formFiles, uploadAll } from './attachments';
 import { createComments, loadThread } from './comments';
 import { discussionFacts, discussionOr404, groupBySlugOr404, groupFactsOf, nextSeq, renderBody, usersById, type DiscussionRow } from './discussions.repo';
 import { createDrafts, dropDraft } from './drafts';
+import { createLive } from './live';
 import { createHome } from './home';
 import { createMentions, notifyMentions } from './mentions';
 import { reactionsFor } from './reactions';
@@ -234,6 +235,7 @@ export function createDiscussionsService(deps: Deps) {
     ...createSearch(deps),
     ...createMentions(deps),
     ...createHome(deps),
+    ...createLive(deps),
   };
 
   async function moderate(actor: Actor, raw: unknown, column: 'pinnedAt' | 'lockedAt', types: [string, string]): Promise<DiscussionView> {
