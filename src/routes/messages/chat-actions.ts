@@ -14,8 +14,11 @@ export const windowOf = (url: URL) => ({ before: url.searchParams.get('before') 
  */
 export const chatActions = {
   send: async (event: RequestEvent) => {
-    const f = await formObject(event.request);
-    const res = await formAction(event, () => event.locals.app.chat.send(event.locals.actor, f), { body: f.body });
+    // Multipart: the message and any files picked (all of them, not only the last).
+    const fd = await event.request.formData();
+    const f: Record<string, unknown> = {};
+    for (const [k, v] of fd) if (k !== 'files') f[k] = v;
+    const res = await formAction(event, () => event.locals.app.chat.send(event.locals.actor, { ...f, files: fd.getAll('files') }), { body: String(f.body ?? '') });
     if (res && 'message' in res) redirect(303, `${event.url.pathname}#m-${res.message.id}`);
     return res;
   },

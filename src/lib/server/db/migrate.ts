@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-foundation';
 import * as m002 from './migrations/002-chat';
 import * as m003discussions from './migrations/003-discussions';
 import * as m004email from './migrations/004-email';
+import * as m005chatFiles from './migrations/005-chat-files';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -12,6 +13,7 @@ export const migrations: [string, Migration][] = [
   ['002-chat', m002],
   ['003-discussions', m003discussions],
   ['004-email', m004email],
+  ['005-chat-files', m005chatFiles],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

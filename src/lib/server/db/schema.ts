@@ -230,6 +230,8 @@ export interface FilesTable {
   groupId: string | null;
   discussionId: string | null;
   commentId: string | null;
+  /** A chat attachment's message (migration 005); null for everything else. */
+  chatMessageId: string | null;
   name: string;
   mime: string;
   size: number;

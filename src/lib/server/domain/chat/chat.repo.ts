@@ -32,7 +32,10 @@ export type MessageView = {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** Attachments (empty once the message is deleted); their URLs go through `files.open`. */
+  files: ChatFileView[];
 };
+export type ChatFileView = { id: string; name: string; mime: string; size: number; isImage: boolean; url: string; previewUrl: string | null; width: number | null; height: number | null };
 export type EventKind = 'message.posted' | 'message.edited' | 'message.deleted' | 'message.reacted';
 
 /** One room with its group facts or participants, or null. No permission check. */
@@ -109,6 +112,18 @@ async function toViews(db: Tx, rows: MessageRow[]): Promise<MessageView[]> {
     .where('targetId', 'in', rows.map((r) => r.id))
     .orderBy('createdAt')
     .execute();
+  const fileRows = await db
+    .selectFrom('files')
+    .select(['id', 'chatMessageId', 'name', 'mime', 'size', 'width', 'height', 'hasPreview'])
+    .where('chatMessageId', 'in', rows.map((r) => r.id))
+    .orderBy('id')
+    .execute();
+  const filesOf = new Map<string, ChatFileView[]>();
+  for (const f of fileRows) {
+    const list = filesOf.get(f.chatMessageId!) ?? [];
+    list.push(chatFileView(f));
+    filesOf.set(f.chatMessageId!, list);
+  }
   const byMsg = new Map<string, Record<string, string[]>>();
   for (const r of reactions) {
     const m = byMsg.get(r.targetId) ?? {};
@@ -128,7 +143,23 @@ async function toViews(db: Tx, rows: MessageRow[]): Promise<MessageView[]> {
     createdAt: r.createdAt,
     editedAt: r.editedAt,
     deletedAt: r.deletedAt,
+    files: r.deletedAt ? [] : (filesOf.get(r.id) ?? []),
   }));
+}
+
+/** What a chat message shows of one attachment. */
+export function chatFileView(f: { id: string; name: string; mime: string; size: number; width: number | null; height: number | null; hasPreview: number }): ChatFileView {
+  return {
+    id: f.id,
+    name: f.name,
+    mime: f.mime,
+    size: Number(f.size),
+    isImage: f.mime.startsWith('image/'),
+    url: `/files/${f.id}`,
+    previewUrl: f.hasPreview ? `/files/${f.id}/preview` : null,
+    width: f.width,
+    height: f.height,
+  };
 }
 
 export async function messageView(db: Tx, id: string): Promise<MessageView | null> {

@@ -7,7 +7,9 @@ import { parse } from '../../kernel/validate';
 import { renderMarkdown, extractMentions } from '../../markdown';
 import { can, isUser, type Actor } from '../../policy';
 import { createSessions } from '../accounts/sessions';
-import { canReadRoom, canPostRoom, authorizeRoom, appendEvent, advanceRead, messageByKey, messageView, roomOr404, eventsAfter, type MessageView, type RoomRow, type EventKind } from './chat.repo';
+import { canReadRoom, canPostRoom, authorizeRoom, appendEvent, advanceRead, chatFileView, messageByKey, messageView, roomOr404, eventsAfter, type MessageView, type RoomRow, type EventKind } from './chat.repo';
+import { createFilesService } from '../files/files.service';
+import { uploadAll } from '../discussions/attachments';
 import { EditInput, EventsInput, MessageInput, ReactInput, ReadInput, RoomInput, SendInput, ToDiscussionInput } from './schemas';
 import { createDiscussionsService } from '../discussions/discussions.service';
 import { createChatQueries } from './chat.queries';
@@ -32,6 +34,7 @@ const isUniqueViolation = (e: unknown) => {
 export function createChatService(deps: Deps, publisher: ChatPublisher = { event() {} }) {
   const { db, clock } = deps;
   const sessions = createSessions(deps);
+  const files = createFilesService(deps);
   let discussions: ReturnType<typeof createDiscussionsService> | null = null;
 
   /** Mentioned members who may read the room (checked per recipient with the policy). */
@@ -88,6 +91,9 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
         if (!p || p.roomId !== room.id || p.deletedAt) invalidField('parentId', 'not_found');
         parentId = p!.parentId ?? p!.id; // threads are one level deep
       }
+      if (!input.body && input.files.length === 0) invalidField('body', 'required');
+      // Files are stored before the transaction (after the checks above) and linked inside it.
+      const fileIds = input.files.length ? await uploadAll(files, actor, input.files, room.group?.id ?? null) : [];
       const author = await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
       const mentions = await mentionRecipients(room, input.body, actor.userId);
       const html = renderMarkdown(input.body, { knownHandles: mentions.known });
@@ -95,11 +101,15 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
       const id = newId();
       try {
         const out = await inTx(deps, async (tx) => {
+          await files.attachChat(tx, fileIds, { ownerId: actor.userId, groupId: room.group?.id ?? null, messageId: id });
+          const attached = fileIds.length
+            ? (await tx.selectFrom('files').select(['id', 'name', 'mime', 'size', 'width', 'height', 'hasPreview']).where('chatMessageId', '=', id).orderBy('id').execute()).map(chatFileView)
+            : [];
           const ev = await appendEvent(
             tx,
             room.id,
             'message.posted',
-            (seq) => ({ id, roomId: room.id, seq, author, body: input.body, html, parentId, replyCount: 0, reactions: {}, createdAt: now, editedAt: null, deletedAt: null }),
+            (seq) => ({ id, roomId: room.id, seq, author, body: input.body, html, parentId, replyCount: 0, reactions: {}, createdAt: now, editedAt: null, deletedAt: null, files: attached }),
             now,
             true,
           );

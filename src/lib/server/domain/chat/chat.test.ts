@@ -124,6 +124,32 @@ describe.each(engines)('chat service (%s)', (engine) => {
     expect(await app.chat.directUnreadTotal(visitor)).toBe(0);
   });
 
+  it('attaches files to a chat message, readable exactly by who may read the room', async () => {
+    const { anne, bob, carl, roomId } = await setup('closed');
+    const notes = new File(['Stand: 9:00, Place Flagey'], 'plan.txt', { type: 'text/plain' });
+    const sent = await app.chat.send(await anne.actor(), { roomId, key: key(), body: '', files: [notes] });
+    expect(sent.message.files).toMatchObject([{ name: 'plan.txt', mime: 'text/plain', isImage: false }]);
+    const fileId = sent.message.files[0].id;
+    // The live frame and the history carry it too.
+    const { events } = await app.chat.eventsSince(await bob.actor(), { roomId, after: 0 });
+    expect(JSON.parse(events[events.length - 1].frame).message.files[0].id).toBe(fileId);
+    expect((await app.chat.history(await bob.actor(), { roomId })).messages.at(-1)?.files[0].id).toBe(fileId);
+    await expect(app.files.open(await bob.actor(), fileId, 'original')).resolves.toMatchObject({ name: 'plan.txt' });
+    await expect(app.files.open(await carl.actor(), fileId, 'original')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(app.files.open(visitor, fileId, 'original')).rejects.toMatchObject({ kind: 'not_found' });
+    // Deleting the message hides its files.
+    await app.chat.remove(await anne.actor(), { messageId: sent.message.id });
+    await expect(app.files.open(await bob.actor(), fileId, 'original')).rejects.toMatchObject({ kind: 'not_found' });
+    // Direct conversations: participants only.
+    const dm = await app.chat.openDirect(await anne.actor(), { handles: bob.handle });
+    const priv = await app.chat.send(await anne.actor(), { roomId: dm.roomId, key: key(), body: 'for you', files: [new File(['x'], 'a.txt', { type: 'text/plain' })] });
+    await expect(app.files.open(await bob.actor(), priv.message.files[0].id, 'original')).resolves.toBeTruthy();
+    await expect(app.files.open(await carl.actor(), priv.message.files[0].id, 'original')).rejects.toMatchObject({ kind: 'not_found' });
+    // Nothing to send, and a file type that is refused, are field errors.
+    await expect(app.chat.send(await anne.actor(), { roomId, key: key(), body: '  ' })).rejects.toMatchObject({ issues: [{ path: 'body', code: 'required' }] });
+    await expect(app.chat.send(await anne.actor(), { roomId, key: key(), body: 'x', files: [new File(['MZ'], 'run.exe', { type: 'application/x-msdownload' })] })).rejects.toMatchObject({ issues: [{ path: 'files', code: 'file_type' }] });
+  });
+
   it('makes a discussion from a chat message in the group, for members only', async () => {
     const { anne, carl, roomId, g } = await setup('open');
     const m = await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'We need a **stand** on Saturday' });

@@ -18,8 +18,14 @@ export const SendInput = z.object({
   roomId: id,
   /** Chosen by the sender's client; a resend with the same key returns the first message. */
   key: z.string().min(8, 'bad_key').max(64, 'bad_key').regex(/^[A-Za-z0-9_-]+$/, 'bad_key'),
-  body: messageBody,
+  /** May be empty when files come with the message. */
+  body: z.string().trim().max(MAX_MESSAGE_CHARS, 'message_too_long').default(''),
   parentId: id.nullish(),
+  /** Files picked in the form (uploaded and attached by the service). */
+  files: z
+    .unknown()
+    .optional()
+    .transform((v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]).filter((f): f is Blob => typeof Blob !== 'undefined' && f instanceof Blob && f.size > 0)),
 });
 export const EditInput = z.object({ messageId: id, body: messageBody });
 export const MessageInput = z.object({ messageId: id });

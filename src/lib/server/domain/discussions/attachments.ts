@@ -13,7 +13,7 @@ export const formFiles = z
  * Stores the files of a form before the posting transaction, after the caller authorized
  * the post. Errors are reported on the form's `files` field.
  */
-export async function uploadAll(files: FilesService, actor: Actor, blobs: Blob[], groupId: string): Promise<string[]> {
+export async function uploadAll(files: FilesService, actor: Actor, blobs: Blob[], groupId: string | null): Promise<string[]> {
   const ids: string[] = [];
   if (blobs.length > 20) throw new DomainError('invalid', 'invalid', [{ path: 'files', code: 'too_many_files', params: { max: 20 } }]);
   for (const file of blobs) {

@@ -7,6 +7,7 @@ import { invalidField, notFound, unauthenticated } from '../../kernel/errors';
 import { isUuid, newId, type FileId } from '../../kernel/ids';
 import { can, isUser, type Actor } from '../../policy';
 import type { FileRow, Visibility } from '../../db/schema';
+import { canReadRoom, findRoom } from '../chat/chat.repo';
 
 /** What pages and the API show of a stored file. */
 export type FileView = {
@@ -176,6 +177,27 @@ export function createFilesService(deps: Deps) {
         .where('ownerId', '=', target.ownerId)
         .where('purpose', '=', 'attachment')
         .where('discussionId', 'is', null)
+        .where('chatMessageId', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
+    },
+
+    /**
+     * Links uploaded attachments to a chat message, inside the caller's transaction: the
+     * owner's own attachments not linked to anything yet.
+     */
+    async attachChat(tx: Tx, fileIds: string[], target: { ownerId: string; groupId: string | null; messageId: string }) {
+      const ids = [...new Set(fileIds)].filter(isUuid);
+      if (ids.length === 0) return;
+      if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
+      const res = await tx
+        .updateTable('files')
+        .set({ groupId: target.groupId, chatMessageId: target.messageId })
+        .where('id', 'in', ids)
+        .where('ownerId', '=', target.ownerId)
+        .where('purpose', '=', 'attachment')
+        .where('discussionId', 'is', null)
+        .where('chatMessageId', 'is', null)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
     },
@@ -197,7 +219,8 @@ export function createFilesService(deps: Deps) {
     /**
      * Opens a file for download if the actor may read it. Avatars are visible to signed-in
      * members; covers follow `group.see`; attachments follow `discussion.read` of their
-     * discussion (soft-deleted comments or discussions hide their files); an attachment not
+     * discussion (soft-deleted comments or discussions hide their files), chat attachments
+     * follow the reading of their room (a deleted message hides them); an attachment not
      * linked yet is readable by its owner only. Anything else: not found.
      */
     async open(actor: Actor, id: string, variant: 'original' | 'preview') {
@@ -207,8 +230,10 @@ export function createFilesService(deps: Deps) {
         .leftJoin('groups', 'groups.id', 'files.groupId')
         .leftJoin('discussions', 'discussions.id', 'files.discussionId')
         .leftJoin('comments', 'comments.id', 'files.commentId')
+        .leftJoin('chatMessages', 'chatMessages.id', 'files.chatMessageId')
         .selectAll('files')
         .select(['groups.visibility', 'groups.parentId', 'discussions.deletedAt as discussionDeletedAt', 'discussions.authorId as discussionAuthorId', 'discussions.lockedAt', 'comments.deletedAt as commentDeletedAt'])
+        .select(['chatMessages.roomId as chatRoomId', 'chatMessages.deletedAt as chatDeletedAt'])
         .where('files.id', '=', id)
         .executeTakeFirst();
       if (!f) return notFound();
@@ -216,7 +241,11 @@ export function createFilesService(deps: Deps) {
       let ok = false;
       if (f.purpose === 'avatar') ok = isUser(actor);
       else if (f.purpose === 'cover') ok = group ? can(actor, 'group.see', group) : isUser(actor) && actor.userId === f.ownerId;
-      else if (!f.discussionId) ok = isUser(actor) && actor.userId === f.ownerId;
+      else if (f.chatMessageId) {
+        // A chat attachment: exactly those who may read its room, while the message stands.
+        const room = f.chatRoomId && !f.chatDeletedAt ? await findRoom(db, f.chatRoomId) : null;
+        ok = !!room && canReadRoom(actor, room);
+      } else if (!f.discussionId) ok = isUser(actor) && actor.userId === f.ownerId;
       else
         ok =
           !!group &&
