@@ -26,7 +26,7 @@ const fragment: Fragment = {
     '/chat/rooms/{id}/messages': {
       parameters: [room],
       get: { tags, summary: 'Messages by keyset on seq', parameters: [q('before', 'Older than this seq'), q('after', 'Newer than this seq'), q('limit', '1–200, default 50')], responses: { '200': ok('`{ messages }`, oldest first', 'ChatMessages'), ...errorResponses } },
-      post: { tags, summary: 'Post a message', description: 'Idempotent by `key` (chosen by the client, unique per sender): a resend returns the first message with `duplicate: true`. Answered after commit.', requestBody: body(SendInput.omit({ roomId: true })), responses: { '201': ok('`{ message, seq, duplicate }`'), ...errorResponses } },
+      post: { tags, summary: 'Post a message', description: 'Idempotent by `key` (chosen by the client, unique per sender): a resend returns the first message with `duplicate: true`. Answered after commit.', requestBody: body(SendInput.omit({ roomId: true, files: true })), responses: { '201': ok('`{ message, seq, duplicate }`'), ...errorResponses } },
     },
     '/chat/rooms/{id}/events': {
       parameters: [room],
