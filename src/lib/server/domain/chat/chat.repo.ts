@@ -226,3 +226,58 @@ export async function advanceRead(tx: Tx, roomId: string, userId: string, seq: n
     )
     .execute();
 }
+
+/** A chat message that mentioned a member, as the home page lists it. */
+export type ChatMention = { id: string; actorId: string | null; createdAt: string; readAt: string | null; excerpt: string; room: { id: string; kind: 'group' | 'direct'; title: string; group: { slug: string; name: string } | null }; url: string };
+
+/**
+ * The member's latest mentions in chat messages they may still read (rooms re-checked with
+ * the policy, deleted messages left out), newest first. Chat mentions are the notifications
+ * without a discussion; their message is named in the notification's data.
+ */
+export async function chatMentions(db: Tx, actor: Actor & { userId: string }, limit: number): Promise<ChatMention[]> {
+  const notes = await db
+    .selectFrom('notifications')
+    .select(['id', 'actorId', 'createdAt', 'readAt', 'data'])
+    .where('userId', '=', actor.userId)
+    .where('kind', '=', 'mention')
+    .where('discussionId', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit * 2)
+    .execute();
+  const refs = notes.flatMap((n) => {
+    try {
+      const d = JSON.parse(n.data) as { chatMessageId?: string; chatRoomId?: string };
+      return d.chatMessageId && isUuid(d.chatMessageId) ? [{ n, messageId: d.chatMessageId }] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (refs.length === 0) return [];
+  const msgs = await db.selectFrom('chatMessages').select(['id', 'roomId', 'seq', 'body', 'deletedAt']).where('id', 'in', refs.map((r) => r.messageId)).execute();
+  const byId = new Map(msgs.map((m) => [m.id, m]));
+  const rooms = new Map<string, RoomRow | null>();
+  const out: ChatMention[] = [];
+  for (const { n, messageId } of refs) {
+    const m = byId.get(messageId);
+    if (!m || m.deletedAt) continue;
+    if (!rooms.has(m.roomId)) rooms.set(m.roomId, await findRoom(db, m.roomId));
+    const room = rooms.get(m.roomId);
+    if (!room || !canReadRoom(actor, room)) continue;
+    const base = room.group ? `/groups/${room.group.slug}/chat` : `/messages/${room.id}`;
+    const text = m.body.replace(/\s+/g, ' ').trim();
+    out.push({
+      id: n.id,
+      actorId: n.actorId,
+      createdAt: n.createdAt,
+      readAt: n.readAt,
+      excerpt: text.length > 80 ? `${text.slice(0, 79)}…` : text,
+      room: { id: room.id, kind: room.kind, title: room.title, group: room.group ? { slug: room.group.slug, name: room.group.name } : null },
+      // A window starting at the message, so an old one is on the page too.
+      url: `${base}?after=${Math.max(0, m.seq - 1)}#m-${m.id}`,
+    });
+    if (out.length === limit) break;
+  }
+  return out;
+}

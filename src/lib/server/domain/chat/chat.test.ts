@@ -150,6 +150,26 @@ describe.each(engines)('chat service (%s)', (engine) => {
     await expect(app.chat.send(await anne.actor(), { roomId, key: key(), body: 'x', files: [new File(['MZ'], 'run.exe', { type: 'application/x-msdownload' })] })).rejects.toMatchObject({ issues: [{ path: 'files', code: 'file_type' }] });
   });
 
+  it('lists chat mentions on the home page, linking to the message, while the member may read it', async () => {
+    const { anne, bob, g, roomId } = await setup('closed');
+    const m1 = await app.chat.send(await anne.actor(), { roomId, key: key(), body: `@${bob.handle} can you bring the **flyers**?` });
+    const dm = await app.chat.openDirect(await anne.actor(), { handles: bob.handle });
+    const m2 = await app.chat.send(await anne.actor(), { roomId: dm.roomId, key: key(), body: `psst @${bob.handle}` });
+    let home = await app.discussions.home(await bob.actor());
+    if (home.kind !== 'member') throw new Error('member home expected');
+    expect(home.mentions.map((m) => [m.url, m.title, m.group?.slug ?? null, m.chat?.kind])).toEqual([
+      [`/messages/${dm.roomId}?after=${m2.seq - 1}#m-${m2.message.id}`, `psst @${bob.handle}`, null, 'direct'],
+      [`/groups/${g.slug}/chat?after=${m1.seq - 1}#m-${m1.message.id}`, `@${bob.handle} can you bring the **flyers**?`, g.slug, 'group'],
+    ]);
+    expect(home.mentions[0].actor.name).toBe('Anne');
+    // A deleted message, or a room one may no longer read, drops the mention.
+    await app.chat.remove(await anne.actor(), { messageId: m2.message.id });
+    await removeMember(app, g.id, bob.id);
+    home = await app.discussions.home(await bob.actor());
+    if (home.kind !== 'member') throw new Error('member home expected');
+    expect(home.mentions).toEqual([]);
+  });
+
   it('makes a discussion from a chat message in the group, for members only', async () => {
     const { anne, carl, roomId, g } = await setup('open');
     const m = await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'We need a **stand** on Saturday' });

@@ -2,11 +2,23 @@ import type { Deps } from '../../kernel/deps';
 import type { DiscussionId, GroupId } from '../../kernel/ids';
 import { groupReadBy, isUser, type Actor } from '../../policy';
 import { usersById } from './discussions.repo';
+import { chatMentions } from '../chat/chat.repo';
 import { newCounts } from './reads';
 import { person, presentSummary, type DiscussionSummary, type PersonView } from './views';
 
 export type HomeGroup = { id: GroupId; slug: string; name: string; unreadCount: number; lastActivityAt: string };
-export type MentionView = { id: string; actor: PersonView; discussionId: DiscussionId; title: string; group: { slug: string; name: string }; createdAt: string; url: string; read: boolean };
+/** A mention in a discussion (`chat: null`) or in a chat message (`discussionId: null`, `title` is an excerpt). */
+export type MentionView = {
+  id: string;
+  actor: PersonView;
+  discussionId: DiscussionId | null;
+  title: string;
+  group: { slug: string; name: string } | null;
+  chat: { roomId: string; kind: 'group' | 'direct'; title: string } | null;
+  createdAt: string;
+  url: string;
+  read: boolean;
+};
 export type Home =
   | { kind: 'visitor'; openGroups: { id: GroupId; slug: string; name: string; description: string; memberCount: number }[] }
   | { kind: 'member'; groups: HomeGroup[]; mentions: MentionView[]; recent: DiscussionSummary[] };
@@ -75,22 +87,43 @@ export function createHome(deps: Deps) {
         .flat()
         .sort((a, b) => (a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : -1) : a.lastActivityAt < b.lastActivityAt ? 1 : -1))
         .slice(0, RECENT);
-      const users = await usersById(db, [...recentRows.map((r) => r.authorId), ...mentionRows.map((m) => m.actorId ?? '')].filter(Boolean));
+      const chatRows = await chatMentions(db, actor, 10);
+      const users = await usersById(db, [...recentRows.map((r) => r.authorId), ...mentionRows.map((m) => m.actorId ?? ''), ...chatRows.map((m) => m.actorId ?? '')].filter(Boolean));
       const counts = await newCounts(db, actor, recentRows);
       const byId = new Map(groups.map((g) => [g.id, g]));
       return {
         kind: 'member',
         groups: groups.map((g) => ({ id: g.id as GroupId, slug: g.slug, name: g.name, unreadCount: Number(g.unreadCount), lastActivityAt: g.lastActivityAt })),
-        mentions: mentionRows.map((m) => ({
-          id: m.id,
-          actor: person(users, m.actorId ?? ''),
-          discussionId: m.discussionId as DiscussionId,
-          title: m.title,
-          group: { slug: m.slug, name: m.name },
-          createdAt: m.createdAt,
-          url: m.commentId ? `/d/${m.discussionId}#c-${m.commentId}` : `/d/${m.discussionId}`,
-          read: m.readAt !== null,
-        })),
+        mentions: [
+          ...mentionRows.map(
+            (m): MentionView => ({
+              id: m.id,
+              actor: person(users, m.actorId ?? ''),
+              discussionId: m.discussionId as DiscussionId,
+              title: m.title,
+              group: { slug: m.slug, name: m.name },
+              chat: null,
+              createdAt: m.createdAt,
+              url: m.commentId ? `/d/${m.discussionId}#c-${m.commentId}` : `/d/${m.discussionId}`,
+              read: m.readAt !== null,
+            }),
+          ),
+          ...chatRows.map(
+            (m): MentionView => ({
+              id: m.id,
+              actor: person(users, m.actorId ?? ''),
+              discussionId: null,
+              title: m.excerpt,
+              group: m.room.group,
+              chat: { roomId: m.room.id, kind: m.room.kind, title: m.room.title },
+              createdAt: m.createdAt,
+              url: m.url,
+              read: m.readAt !== null,
+            }),
+          ),
+        ]
+          .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
+          .slice(0, 10),
         recent: recentRows.map((r) => presentSummary({ ...r, group: byId.get(r.groupId)! }, users, counts.get(r.id) ?? 0)),
       };
     },
