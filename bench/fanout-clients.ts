@@ -156,7 +156,8 @@ process.on('message', (m: { type: string } & Partial<Start>) => {
   else if (m.type === 'collect') {
     const pairs: [number, number][] = [];
     hist.forEach((c, i) => c && pairs.push([i, c]));
-    send({ type: 'stats', pairs, received, bucketMs: BUCKET_MS });
+    const cpu = process.cpuUsage();
+    send({ type: 'stats', pairs, received, bucketMs: BUCKET_MS, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (m.type === 'stop') {
     for (const s of sockets) s.terminate();
     for (const s of socks) s.destroy();

@@ -8,7 +8,7 @@
  * msgs_per_s counts deliveries (messages × clients) from the first send to the last receipt.
  * Needs ~N+100 open files in this process: the npm script raises `ulimit -n`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -24,6 +24,61 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const INTERVAL_MS = 10;
 const LISTENER_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+/**
+ * The listeners: by default one C process on epoll (bench/fanout-listener.c, built here with
+ * the system's cc), which costs a small fraction of the CPU of the servers it measures;
+ * BENCH_LISTENERS=node uses the Node listeners instead (they cost more than a bare ws server
+ * on a 2-core machine, and so measured the harness more than the servers).
+ */
+function buildListener(): string | null {
+  if (process.env.BENCH_LISTENERS === 'node') return null;
+  const out = path.join(os.tmpdir(), `ruche-fanout-listener-${process.pid}`);
+  const r = spawnSync(process.env.CC ?? 'cc', ['-O2', '-o', out, path.resolve('bench/fanout-listener.c')], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('[harness] no C compiler: Node listeners (figures include their CPU cost)');
+    return null;
+  }
+  return out;
+}
+const LISTENER_BIN = buildListener();
+const C_PROCS = Number(process.env.BENCH_CLIENT_PROCS ?? 1);
+
+type Child = { next(type: string, timeoutMs?: number): Promise<Msg>; send(m: { type: string; [k: string]: unknown }): void };
+/** A C listener process for some of the clients: cookies on stdin, JSON lines on stdout. */
+function cListeners(url: string, kind: 'ruche' | 'bare', room: string, seq: number, cookies: string[]): Promise<Child> {
+  const u = new URL(url);
+  const proc = spawn(LISTENER_BIN!, [u.hostname, u.port, u.pathname, kind, room, String(seq)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const inbox: Msg[] = [];
+  const waiters: { type: string; resolve: (m: Msg) => void }[] = [];
+  let partial = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    partial += d.toString();
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      const m = JSON.parse(partial.slice(0, nl)) as Msg;
+      partial = partial.slice(nl + 1);
+      const w = waiters.find((x) => x.type === m.type);
+      if (w) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      } else inbox.push(m);
+    }
+  });
+  const c: Child = {
+    send: (m) => void proc.stdin!.write(`${m.type}\n`),
+    next(type: string, timeoutMs = 120_000) {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
+      return new Promise<Msg>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), timeoutMs);
+        waiters.push({ type, resolve: (m) => (clearTimeout(t), resolve(m)) });
+      });
+    },
+  };
+  proc.stdin!.write(cookies.map((x) => x || '-').join('\n') + '\ngo\n');
+  return c.next('up').then(() => c);
+}
 
 type Msg = { type: string; [k: string]: any };
 function child(): Promise<{ proc: ChildProcess; next(type: string, timeoutMs?: number): Promise<Msg>; send(m: unknown): void }> {
@@ -98,14 +153,22 @@ function percentile(pairs: [number, number][], total: number, q: number, bucketM
 /** Runs one measurement against a server at `url`; returns latency and delivery figures. */
 async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: string, cookies: string[], senderCookie: string, roomId: string, seq: number, rssBefore: number) {
   const n = cookies.length;
-  const procs = await Promise.all(Array.from({ length: LISTENER_PROCS }, () => child()));
-  const per = Math.ceil(n / LISTENER_PROCS);
-  procs.forEach((p, i) => p.send({ type: 'start', role: 'listeners', kind, url: listenUrl, cookies: cookies.slice(i * per, (i + 1) * per), room: roomId, seq }));
+  let procs: Child[];
+  if (LISTENER_BIN) {
+    const per = Math.ceil(n / C_PROCS);
+    procs = await Promise.all(Array.from({ length: C_PROCS }, (_, i) => cListeners(listenUrl, kind, roomId, seq, cookies.slice(i * per, (i + 1) * per))));
+  } else {
+    procs = await Promise.all(Array.from({ length: LISTENER_PROCS }, () => child()));
+    const per = Math.ceil(n / LISTENER_PROCS);
+    procs.forEach((p, i) => p.send({ type: 'start', role: 'listeners', kind, url: listenUrl, cookies: cookies.slice(i * per, (i + 1) * per), room: roomId, seq }));
+  }
   const ready = await Promise.all(procs.map((p) => p.next('ready', 300_000)));
   console.error(`[progress] ${kind} N=${n}: all listeners subscribed`);
   await new Promise((r) => setTimeout(r, kind === 'ruche' ? 3000 : 500)); // presence batches settle
   gc();
   const rssAfter = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
+  const clientCpu0 = await Promise.all(procs.map(async (p) => (p.send({ type: 'collect' }), (await p.next('stats')).cpuMs as number)));
   const sender = await child();
   sender.send({ type: 'start', role: 'sender', kind, url: sendUrl, cookies: [senderCookie], room: roomId, seconds: SECONDS, intervalMs: INTERVAL_MS });
   const sent = await sender.next('sent', (SECONDS + 180) * 1000);
@@ -119,6 +182,7 @@ async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: strin
     stats = await Promise.all(procs.map((p) => p.next('stats')));
     if (stats.reduce((a, s) => a + s.received, 0) >= expected) break;
   }
+  const cpu = process.cpuUsage(cpu0);
   for (const p of [...procs, sender]) p.send({ type: 'stop' });
   const merged = new Map<number, number>();
   for (const s of stats) for (const [b, c] of s.pairs as [number, number][]) merged.set(b, (merged.get(b) ?? 0) + c);
@@ -138,6 +202,9 @@ async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: strin
     span: (sent.elapsed as number) + maxMs / 1000,
     closedEarly: ready.reduce((a, r) => a + r.closedEarly, 0),
     rssKbPerConn: (rssAfter - rssBefore) / n / 1024,
+    /** CPU seconds spent by the server process and by all listener processes while sending and draining. */
+    serverCpuS: (cpu.user + cpu.system) / 1e6,
+    clientCpuS: stats.reduce((a, s, i) => a + (s.cpuMs - clientCpu0[i]), 0) / 1000,
   };
 }
 
@@ -184,10 +251,20 @@ async function runBare(n: number) {
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+if (process.env.BENCH_ONLY === 'bare') {
+  // The baseline alone, to look at the harness: CPU of the server and of the clients.
+  for (const n of SIZES) {
+    const bare = await runBare(n);
+    console.log(JSON.stringify({ clients: n, bare_p50_ms: round(bare.p50), bare_p99_ms: round(bare.p99), delivered: bare.received, expected: bare.expected, server_cpu_s: round(bare.serverCpuS, 2), client_cpu_s: round(bare.clientCpuS, 2), span_s: round(bare.span, 2) }));
+  }
+  if (LISTENER_BIN) fs.rmSync(LISTENER_BIN, { force: true });
+  process.exit(0);
+}
 for (const n of SIZES) {
   const ruche = await runRuche(n);
   const bare = await runBare(n);
-  console.error(`[detail] N=${n} ruche: sent ${ruche.sent}, acked ${ruche.acks}, stored ${ruche.stored}, delivered ${ruche.received}/${ruche.expected}, dropped connections ${ruche.closedEarly}; bare: delivered ${bare.received}/${bare.expected}, p50 ${round(bare.p50)} ms, rss ${round(bare.rssKbPerConn)} KB/conn`);
-  console.log(JSON.stringify({ clients: n, p50_ms: round(ruche.p50), p99_ms: round(ruche.p99), baseline_p99_ms: round(bare.p99), ratio: round(ruche.p99 / bare.p99, 2), msgs_per_s: Math.round(ruche.received / ruche.span), rss_kb_per_conn: round(ruche.rssKbPerConn) }));
+  console.error(`[detail] N=${n} ruche: sent ${ruche.sent}, acked ${ruche.acks}, stored ${ruche.stored}, delivered ${ruche.received}/${ruche.expected}, dropped connections ${ruche.closedEarly}; bare: delivered ${bare.received}/${bare.expected}, p50 ${round(bare.p50)} ms, rss ${round(bare.rssKbPerConn)} KB/conn; CPU s server/listeners: ruche ${round(ruche.serverCpuS, 2)}/${round(ruche.clientCpuS, 2)}, bare ${round(bare.serverCpuS, 2)}/${round(bare.clientCpuS, 2)}`);
+  console.log(JSON.stringify({ clients: n, p50_ms: round(ruche.p50), p99_ms: round(ruche.p99), baseline_p99_ms: round(bare.p99), ratio: round(ruche.p99 / bare.p99, 3), msgs_per_s: Math.round(ruche.received / ruche.span), rss_kb_per_conn: round(ruche.rssKbPerConn) }));
 }
+if (LISTENER_BIN) fs.rmSync(LISTENER_BIN, { force: true });
 process.exit(0);
