@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema';
 import { isUser, type Actor } from './actor';
 
@@ -6,28 +6,31 @@ import { isUser, type Actor } from './actor';
  * SQL twins of `group.see` and `group.read`, to filter lists inside the query so paging,
  * counts, search and feeds cannot leak. `groupIdColumn` is the column holding the group id,
  * `visibilityColumn` the column holding that group's visibility (join `groups` first).
+ *
+ * This one: anyone may know a group exists unless it is secret; members and instance admins always.
  */
 export function groupSeenBy<DB extends Database, TB extends keyof DB>(
   actor: Actor,
-  eb: ExpressionBuilder<DB, TB>,
+  _eb: ExpressionBuilder<DB, TB>,
   groupIdColumn: string,
   visibilityColumn: string,
 ): Expression<SqlBool> {
-  if (isUser(actor) && actor.isAdmin) return sql<SqlBool>`1 = 1`;
-  const vis = sql.ref(visibilityColumn);
-  if (!isUser(actor)) return sql<SqlBool>`${vis} <> 'secret'`;
-  return sql<SqlBool>`(${vis} <> 'secret' OR ${sql.ref(groupIdColumn)} IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId}))`;
+  return groupFilter(actor, groupIdColumn, sql`${sql.ref(visibilityColumn)} <> 'secret'`);
 }
 
 /** Rows whose group's content the actor may read (open, or member, or instance admin). */
 export function groupReadBy<DB extends Database, TB extends keyof DB>(
   actor: Actor,
-  eb: ExpressionBuilder<DB, TB>,
+  _eb: ExpressionBuilder<DB, TB>,
   groupIdColumn: string,
   visibilityColumn: string,
 ): Expression<SqlBool> {
+  return groupFilter(actor, groupIdColumn, sql`${sql.ref(visibilityColumn)} = 'open'`);
+}
+
+/** `publicRows` for everyone, plus the actor's own groups; everything for instance admins. */
+function groupFilter(actor: Actor, groupIdColumn: string, publicRows: RawBuilder<unknown>): Expression<SqlBool> {
   if (isUser(actor) && actor.isAdmin) return sql<SqlBool>`1 = 1`;
-  const vis = sql.ref(visibilityColumn);
-  if (!isUser(actor)) return sql<SqlBool>`${vis} = 'open'`;
-  return sql<SqlBool>`(${vis} = 'open' OR ${sql.ref(groupIdColumn)} IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId}))`;
+  if (!isUser(actor)) return sql<SqlBool>`${publicRows}`;
+  return sql<SqlBool>`(${publicRows} OR ${sql.ref(groupIdColumn)} IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId}))`;
 }

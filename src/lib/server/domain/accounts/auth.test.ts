@@ -153,7 +153,7 @@ describe.each(engines)('%s: registration', (engine) => {
   it('creates an account with the browser’s language and logs in', async () => {
     await makeInstance(app, { openRegistration: true });
     const s = await app.accounts.register({ email: 'lea@example.org', name: 'Léa Dubois', password: PW, locale: 'nl', timeZone: 'Europe/Brussels' });
-    const u = await app.accounts.currentUser(await app.sessions.userIdFor(s.token));
+    const { user: u } = await app.sessions.identify(await app.sessions.userIdFor(s.token));
     expect(u).toMatchObject({ email: 'lea@example.org', handle: 'lea_dubois', locale: 'nl', isAdmin: false });
     expect(await codeOf(app.accounts.register({ email: 'lea@example.org', name: 'Other', password: PW }))).toBe('invalid:email_taken');
     expect(await codeOf(app.accounts.register({ email: 'x@example.org', name: 'X', password: PW, timeZone: 'Mars/Olympus' }))).toBe('invalid:invalid');

@@ -109,6 +109,6 @@ describe.each(engines)('%s: own account', (engine) => {
     const sam = await makeUser(app, { locale: 'fr' });
     await app.accounts.setLocale(sam.actor, { locale: 'en' });
     await app.accounts.setLocale(visitorActor, { locale: 'nl' });
-    expect((await app.accounts.currentUser(sam.id))?.locale).toBe('en');
+    expect((await app.sessions.identify(sam.id)).user?.locale).toBe('en');
   });
 });

@@ -54,18 +54,6 @@ export function createProfile(deps: Deps) {
   }
 
   return {
-    /** The user behind a session (for the request hook), or null when unknown or disabled. */
-    async currentUser(userId: UserId | null): Promise<CurrentUser | null> {
-      if (!userId) return null;
-      const u = await db
-        .selectFrom('users')
-        .select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId'])
-        .where('id', '=', userId)
-        .where('disabledAt', 'is', null)
-        .executeTakeFirst();
-      return u ? { ...u, isAdmin: u.isAdmin === 1 } : null;
-    },
-
     me,
 
     /** Changes any of name, @handle (unique), language, time zone and bio. */
