@@ -3,6 +3,7 @@ import { defineMessages } from '../define';
 /** Discussions, comments, unread, mentions, reactions, drafts, search and the home page. */
 export default defineMessages({
   en: {
+    'home.mention_new': 'new',
     'home.welcome_title': 'Welcome to {name}',
     'home.welcome_intro': 'Our groups discuss, plan and decide here. Open groups can be read by anyone; log in to take part.',
     'home.open_groups': 'Open groups',
@@ -92,6 +93,7 @@ export default defineMessages({
     'search.reply_in': 'Reply in',
   },
   fr: {
+    'home.mention_new': 'nouveau',
     'home.welcome_title': 'Bienvenue chez {name}',
     'home.welcome_intro': 'Nos groupes discutent, s’organisent et décident ici. Les groupes ouverts sont lisibles par tout le monde ; connectez-vous pour participer.',
     'home.open_groups': 'Groupes ouverts',
@@ -181,6 +183,7 @@ export default defineMessages({
     'search.reply_in': 'Réponse dans',
   },
   nl: {
+    'home.mention_new': 'nieuw',
     'home.welcome_title': 'Welkom bij {name}',
     'home.welcome_intro': 'Onze groepen overleggen, plannen en beslissen hier. Open groepen kan iedereen lezen; meld je aan om mee te doen.',
     'home.open_groups': 'Open groepen',

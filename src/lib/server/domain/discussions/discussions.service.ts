@@ -130,7 +130,12 @@ export function createDiscussionsService(deps: Deps) {
       const thread = d.deletedAt ? null : await loadThread(db, files, actor, d);
       let firstUnreadSeq: number | null = null;
       if (isUser(actor) && !d.deletedAt) {
-        const prev = await inTx(deps, (tx) => markDiscussionRead(tx, actor.userId, d, Number(d.lastSeq), clock.now().toISOString()));
+        const prev = await inTx(deps, async (tx) => {
+          const now = clock.now().toISOString();
+          // Mentions in a discussion the member has now seen are read too.
+          await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', actor.userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
+          return markDiscussionRead(tx, actor.userId, d, Number(d.lastSeq), now);
+        });
         if (prev !== null) {
           const items = [{ seq: Number(d.seq), authorId: d.authorId }, ...(thread?.raw ?? [])];
           firstUnreadSeq = items.find((i) => i.seq > prev && i.authorId !== actor.userId)?.seq ?? null;

@@ -29,6 +29,11 @@ describe.each(engines)('mentions, drafts, search, home and attachments on %s', (
     expect(adminMentions).toHaveLength(1);
     expect(adminMentions[0]).toMatchObject({ commentId: r.id, discussionId: d.id, actorId: c.bert.id });
     expect(await mentionsOf(c.anne.id)).toHaveLength(1);
+    // Opening the discussion marks the member's mentions in it as read.
+    expect((await mentionsOf(c.bert.id))[0].readAt).toBeNull();
+    await app.discussions.open(c.bert.actor, { discussionId: d.id });
+    expect((await mentionsOf(c.bert.id))[0].readAt).not.toBeNull();
+    expect((await mentionsOf(c.admin.id))[0].readAt).toBeNull();
   });
 
   it('drafts: saved, restored in the forms, removed by posting; members only', async () => {
