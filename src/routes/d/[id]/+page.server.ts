@@ -5,7 +5,8 @@ import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 
 /** The discussion and its replies as the page needs them: raw markdown stays out of the page data. */
 async function open(event: Parameters<PageServerLoad>[0]) {
-  const r = await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id });
+  const q = event.url.searchParams;
+  const r = await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id, after: q.get('after'), before: q.get('before'), comment: q.get('comment') });
   return { ...r, comments: r.comments.map(({ body: _body, discussionId: _d, ...c }) => c) };
 }
 
@@ -22,7 +23,7 @@ export const actions: Actions = {
     const fd = await event.request.formData();
     const values = { body: String(fd.get('body') ?? '') };
     const res = await formAction(event, () => event.locals.app.discussions.reply(event.locals.actor, { ...values, discussionId: event.params.id, files: fd.getAll('files') }), values);
-    if (res && 'id' in res) redirect(303, `/d/${event.params.id}#c-${res.id}`);
+    if (res && 'id' in res) redirect(303, `/d/${event.params.id}?comment=${res.id}#c-${res.id}`);
     return res;
   },
   react: async (event) => {
@@ -34,7 +35,7 @@ export const actions: Actions = {
       return { reacted: true };
     }).then((res) => {
       // Without JavaScript (the palette page), go back to the item that was reacted to.
-      if (res && 'reacted' in res && !event.request.headers.get('x-sveltekit-action')) redirect(303, `/d/${event.params.id}#c-${targetId}`);
+      if (res && 'reacted' in res && !event.request.headers.get('x-sveltekit-action')) redirect(303, targetId === event.params.id ? `/d/${event.params.id}` : `/d/${event.params.id}?comment=${targetId}#c-${targetId}`);
       return res;
     });
   },

@@ -22,12 +22,42 @@ const ReplyForm = ReplyInput.extend({ files: formFiles });
 export type ThreadComment = CommentView & { can: { edit: boolean; delete: boolean; react: boolean } };
 
 
-/** The comments of a discussion in order, with authors, reactions, files and abilities. */
-export async function loadThread(db: Tx, files: FilesService, actor: Actor, d: DiscussionRow): Promise<{ comments: ThreadComment[]; raw: Comment[] }> {
-  const raw = await db.selectFrom('comments').selectAll().where('discussionId', '=', d.id).orderBy('seq').limit(2000).execute();
+/** Which replies a page shows: from a seq on, or the ones before a seq, or the last ones. */
+export type ThreadWindow = { from: number } | { before: number } | { last: true } | { all: true };
+
+/** How many replies one discussion page shows: light enough for a cheap phone on a slow network. */
+export const REPLIES_PER_PAGE = 50;
+
+/**
+ * The comments of a discussion in order, with authors, reactions, files and abilities — a
+ * window of at most `REPLIES_PER_PAGE` (or up to 2,000 for `all`), and whether replies exist
+ * before and after it.
+ */
+export async function loadThread(
+  db: Tx,
+  files: FilesService,
+  actor: Actor,
+  d: DiscussionRow,
+  window: ThreadWindow = { all: true },
+): Promise<{ comments: ThreadComment[]; raw: Comment[]; hasEarlier: boolean; hasLater: boolean }> {
+  const base = () => db.selectFrom('comments').selectAll().where('discussionId', '=', d.id);
+  const n = REPLIES_PER_PAGE;
+  let raw: Comment[];
+  if ('all' in window) raw = await base().orderBy('seq').limit(2000).execute();
+  else if ('from' in window) raw = await base().where('seq', '>=', window.from).orderBy('seq').limit(n).execute();
+  else {
+    const q = 'before' in window ? base().where('seq', '<', window.before) : base();
+    raw = (await q.orderBy('seq', 'desc').limit(n).execute()).reverse();
+  }
+  const first = raw[0];
+  const last = raw[raw.length - 1];
+  const exists = async (op: '<' | '>', seq: number) => !!(await base().select('id').where('seq', op, seq).limit(1).executeTakeFirst());
+  const hasEarlier = 'all' in window ? false : first ? await exists('<', Number(first.seq)) : 'before' in window;
+  const hasLater = 'all' in window ? false : last ? await exists('>', Number(last.seq)) : false;
   const users = await usersById(db, raw.map((c) => c.authorId));
   const reactions = await reactionsFor(db, actor, raw.map((c) => c.id));
-  const all = await files.forDiscussion(d.id);
+  const shown = new Set(raw.map((c) => c.id));
+  const all = (await files.forDiscussion(d.id)).filter((f) => f.commentId && shown.has(f.commentId));
   const comments = raw.map((c) => {
     const facts = commentFacts({ ...c, discussion: d });
     return {
@@ -35,7 +65,7 @@ export async function loadThread(db: Tx, files: FilesService, actor: Actor, d: D
       can: { edit: can(actor, 'comment.edit', facts), delete: can(actor, 'comment.delete', facts), react: can(actor, 'comment.react', facts) },
     };
   });
-  return { comments, raw };
+  return { comments, raw, hasEarlier, hasLater };
 }
 
 async function commentView(db: Tx, files: FilesService, actor: Actor, c: CommentRow): Promise<CommentView> {

@@ -8,7 +8,7 @@ import { abilities, authorize, can, isUser, type Actor } from '../../policy';
 import { createFilesService } from '../files/files.service';
 import { notifyByEmail } from '../email/notify';
 import { formFiles, uploadAll } from './attachments';
-import { createComments, loadThread } from './comments';
+import { createComments, loadThread, type ThreadWindow } from './comments';
 import { discussionFacts, discussionOr404, groupBySlugOr404, groupFactsOf, nextSeq, renderBody, usersById, type DiscussionRow } from './discussions.repo';
 import { createDrafts, dropDraft } from './drafts';
 import { createLive } from './live';
@@ -16,8 +16,8 @@ import { createHome } from './home';
 import { createMentions, notifyMentions } from './mentions';
 import { reactionsFor } from './reactions';
 import { createReactions } from './reactions';
-import { countPosted, createReads, forgetUnread, markDiscussionRead, newCounts } from './reads';
-import { CreateDiscussionInput, DiscussionRef, EditDiscussionInput, ListInput, ModerateInput, PreviewInput } from './schemas';
+import { countPosted, createReads, forgetUnread, markDiscussionRead, newCounts, readMarkOf } from './reads';
+import { CreateDiscussionInput, DiscussionRef, EditDiscussionInput, ListInput, ModerateInput, OpenInput, PreviewInput } from './schemas';
 import { createSearch, indexItem, unindexDiscussion } from './search';
 import { presentDiscussion, presentSummary, type DiscussionSummary, type DiscussionView } from './views';
 
@@ -124,22 +124,42 @@ export function createDiscussionsService(deps: Deps) {
      * seq of the first item that was unread before (for the #unread anchor).
      */
     async open(actor: Actor, raw: unknown) {
-      const { discussionId } = parse(DiscussionRef, raw);
-      const d = await discussionOr404(db, discussionId);
+      const input = parse(OpenInput, raw);
+      const d = await discussionOr404(db, input.discussionId);
       authorize(actor, 'discussion.read', discussionFacts(d));
-      const thread = d.deletedAt ? null : await loadThread(db, files, actor, d);
+      const mark = isUser(actor) && !d.deletedAt ? await readMarkOf(db, actor.userId, d) : null;
+      // The window does not depend on read marks, so a live refresh never moves it: visitors
+      // and non-members read from the top, members see the latest replies.
+      let window: ThreadWindow;
+      if (input.before !== undefined) window = { before: input.before };
+      else if (input.after !== undefined) window = { from: input.after + 1 };
+      else if (input.comment) {
+        const c = await db.selectFrom('comments').select('seq').where('id', '=', input.comment).where('discussionId', '=', d.id).executeTakeFirst();
+        window = c ? { from: Number(c.seq) } : { last: true };
+      } else window = mark === null ? { from: 0 } : { last: true };
+      const thread = d.deletedAt ? null : await loadThread(db, files, actor, d, window);
       let firstUnreadSeq: number | null = null;
-      if (isUser(actor) && !d.deletedAt) {
-        const prev = await inTx(deps, async (tx) => {
+      let jumpToComment: string | null = null;
+      if (isUser(actor) && thread && mark !== null) {
+        const userId = actor.userId;
+        const shownFrom = thread.hasEarlier && thread.raw[0] ? Number(thread.raw[0].seq) : 0;
+        const firstUnread =
+          Number(d.seq) > mark && d.authorId !== userId
+            ? { seq: Number(d.seq), id: null as string | null }
+            : await db.selectFrom('comments').select(['seq', 'id']).where('discussionId', '=', d.id).where('seq', '>', mark).where('authorId', '<>', userId).orderBy('seq').limit(1).executeTakeFirst();
+        const unreadShown = !!firstUnread && Number(firstUnread.seq) >= shownFrom;
+        if (firstUnread && !unreadShown) jumpToComment = firstUnread.id;
+        if (unreadShown) firstUnreadSeq = Number(firstUnread!.seq);
+        // Read up to the last reply shown — unless unread replies lie before this page: they
+        // stay unread until the member pages to them.
+        const lastShown = thread.raw[thread.raw.length - 1];
+        const upTo = firstUnread && !unreadShown ? mark : thread.hasLater && lastShown ? Number(lastShown.seq) : Number(d.lastSeq);
+        await inTx(deps, async (tx) => {
           const now = clock.now().toISOString();
           // Mentions in a discussion the member has now seen are read too.
-          await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', actor.userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
-          return markDiscussionRead(tx, actor.userId, d, Number(d.lastSeq), now);
+          await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
+          return markDiscussionRead(tx, userId, d, upTo, now);
         });
-        if (prev !== null) {
-          const items = [{ seq: Number(d.seq), authorId: d.authorId }, ...(thread?.raw ?? [])];
-          firstUnreadSeq = items.find((i) => i.seq > prev && i.authorId !== actor.userId)?.seq ?? null;
-        }
       }
       const draft =
         isUser(actor) && can(actor, 'discussion.reply', discussionFacts(d))
@@ -149,7 +169,12 @@ export function createDiscussionsService(deps: Deps) {
       return {
         discussion: { ...dv, newCount: dv.newCount === null ? null : 0 },
         comments: thread?.comments ?? [],
+        /** Paging of replies: `?before=<earlier>` and `?after=<later>`, null at either end. */
+        earlier: thread?.hasEarlier && thread.raw[0] ? Number(thread.raw[0].seq) : null,
+        later: thread?.hasLater && thread.raw.length ? Number(thread.raw[thread.raw.length - 1].seq) : null,
         firstUnreadSeq,
+        /** The first unread reply when it is before this page (for a "jump to first unread" link). */
+        jumpToComment,
         draftKey: `comment:${d.id}`,
         draft,
         can: abilities(actor, ['discussion.reply', 'discussion.react', 'discussion.edit', 'discussion.delete', 'discussion.moderate'], discussionFacts(d)),

@@ -72,7 +72,7 @@ describe.each(engines)('mentions, drafts, search, home and attachments on %s', (
     expect(mine.hits.map((h) => h.kind).sort()).toEqual(['comment', 'discussion', 'discussion']);
     const hit = mine.hits.find((h) => h.kind === 'comment')!;
     expect(hit).toMatchObject({ title: 'Assemblée générale', discussionId: d.id, group: { slug: c.g.slug } });
-    expect(hit.url).toBe(`/d/${d.id}#c-${hit.id}`);
+    expect(hit.url).toBe(`/d/${d.id}?comment=${hit.id}#c-${hit.id}`);
     expect(hit.snippet.some((s) => s.hit && /budget/i.test(s.text))).toBe(true);
 
     for (const who of [c.outsider.actor, visitor]) {
@@ -112,7 +112,7 @@ describe.each(engines)('mentions, drafts, search, home and attachments on %s', (
     const h = await app.discussions.home(bert);
     if (h.kind !== 'member') throw new Error('expected a member home');
     expect(h.groups.map((g) => [g.slug, g.unreadCount])).toEqual(expect.arrayContaining([[c.g.slug, 2], [other.slug, 0]]));
-    expect(h.mentions.map((m) => m.url)).toEqual([`/d/${d.id}#c-${r.id}`, `/d/${d.id}`]);
+    expect(h.mentions.map((m) => m.url)).toEqual([`/d/${d.id}?comment=${r.id}#c-${r.id}`, `/d/${d.id}`]);
     expect(h.mentions[0].actor.name).toBe('Anne Peeters');
     expect(h.recent.map((x) => [x.title, x.newCount])).toEqual([['Hello', 2]]);
 

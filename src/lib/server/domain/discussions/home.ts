@@ -104,7 +104,7 @@ export function createHome(deps: Deps) {
               group: { slug: m.slug, name: m.name },
               chat: null,
               createdAt: m.createdAt,
-              url: m.commentId ? `/d/${m.discussionId}#c-${m.commentId}` : `/d/${m.discussionId}`,
+              url: m.commentId ? `/d/${m.discussionId}?comment=${m.commentId}#c-${m.commentId}` : `/d/${m.discussionId}`,
               read: m.readAt !== null,
             }),
           ),

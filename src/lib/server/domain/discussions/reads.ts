@@ -26,6 +26,14 @@ export async function countPosted(tx: Tx, groupId: string, authorId: string): Pr
 
 const subtract = (n: number) => sql<number>`CASE WHEN unread_count > ${sql.lit(n)} THEN unread_count - ${sql.lit(n)} ELSE 0 END`;
 
+/** A member's effective read mark in a discussion (null for a non-member, who has none). */
+export async function readMarkOf(db: Tx, userId: string, d: DiscussionRow): Promise<number | null> {
+  const m = await db.selectFrom('memberships').select(['readFloorSeq']).where('groupId', '=', d.groupId).where('userId', '=', userId).executeTakeFirst();
+  if (!m) return null;
+  const r = await db.selectFrom('discussionReads').select('lastReadSeq').where('userId', '=', userId).where('discussionId', '=', d.id).executeTakeFirst();
+  return Math.max(Number(m.readFloorSeq), Number(r?.lastReadSeq ?? 0));
+}
+
 /**
  * Marks a discussion read up to `upTo` (the last item shown) for a member. Returns the
  * previous effective read mark (for the "first unread" anchor), or null for a non-member,

@@ -22,6 +22,13 @@ export const CreateDiscussionInput = z.object({
 });
 export const EditDiscussionInput = z.object({ discussionId: id, title: fields.title, body: fields.body });
 export const DiscussionRef = z.object({ discussionId: id });
+const seqParam = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional());
+/** Opening a discussion page: which replies to show (after / before a seq, or from a comment). */
+export const OpenInput = DiscussionRef.extend({
+  after: seqParam,
+  before: seqParam,
+  comment: z.preprocess((v) => (v === '' || v === null ? undefined : v), id.optional()),
+});
 export const ModerateInput = z.object({ discussionId: id, on: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true') });
 
 export const ReplyInput = z.object({ discussionId: id, body: fields.body, fileIds });

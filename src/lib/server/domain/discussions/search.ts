@@ -104,7 +104,7 @@ export function createSearch(deps: Deps) {
           group: { id: r.groupId as GroupId, slug: r.slug, name: r.name },
           snippet: splitSnippet(String((r as { snip?: string }).snip ?? '')),
           createdAt: r.createdAt,
-          url: r.kind === 'comment' ? `/d/${r.discussionId}#c-${r.docId}` : `/d/${r.discussionId}`,
+          url: r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`,
         })),
         next: rows.length > input.limit && last ? `${last.createdAt}|${last.rowid}` : null,
       };

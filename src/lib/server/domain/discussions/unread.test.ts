@@ -101,6 +101,38 @@ describe.each(engines)('unread tracking on %s', (engine) => {
     expect(r.discussion.newCount).toBeNull();
     expect((await app.discussions.listForGroup(c.outsider.actor, { groupSlug: o.g.slug })).items[0].newCount).toBeNull();
   });
+  it('long discussions show one page of replies; unread replies before the page stay unread until reached', async () => {
+    const d = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Long', body: 'b' });
+    await app.discussions.open(c.bert.actor, { discussionId: d.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push((await app.discussions.reply(c.anne.actor, { discussionId: d.id, body: `reply ${i}` })).id);
+    expect(await unread(c.bert)).toBe(120);
+    // Visitors and non-members read from the top.
+    const top = await app.discussions.open(c.admin.actor, { discussionId: d.id, comment: ids[0] });
+    expect(top.comments).toHaveLength(50);
+    // A member sees the latest replies; the 70 unread before them are not marked read.
+    const latest = await app.discussions.open(c.bert.actor, { discussionId: d.id });
+    expect(latest.comments.map((x) => x.id)).toEqual(ids.slice(70));
+    expect([latest.earlier !== null, latest.later]).toEqual([true, null]);
+    expect(latest.jumpToComment).toBe(ids[0]);
+    expect(await unread(c.bert)).toBe(120);
+    // Jumping to the first unread reads that page only, then the next page.
+    const first = await app.discussions.open(c.bert.actor, { discussionId: d.id, comment: ids[0] });
+    expect(first.comments.map((x) => x.id)).toEqual(ids.slice(0, 50));
+    expect(first.firstUnreadSeq).toBe(first.comments[0].seq);
+    expect(await unread(c.bert)).toBe(70);
+    const next = await app.discussions.open(c.bert.actor, { discussionId: d.id, after: first.later });
+    expect(next.comments.map((x) => x.id)).toEqual(ids.slice(50, 100));
+    expect(await unread(c.bert)).toBe(20);
+    const back = await app.discussions.open(c.bert.actor, { discussionId: d.id, before: next.earlier });
+    expect(back.comments.map((x) => x.id)).toEqual(ids.slice(0, 50));
+    expect(await unread(c.bert)).toBe(20);
+    const last = await app.discussions.open(c.bert.actor, { discussionId: d.id });
+    expect([last.jumpToComment, last.later]).toEqual([null, null]);
+    expect(await unread(c.bert)).toBe(0);
+    // Bad paging parameters are refused, not guessed.
+    await expect(app.discussions.open(c.bert.actor, { discussionId: d.id, after: 'x' })).rejects.toMatchObject({ kind: 'invalid' });
+  });
 });
 
 describe.each(engines)('concurrent reads on %s', (engine) => {

@@ -130,7 +130,7 @@ export function createDigests(deps: Deps) {
     }
     if (mentions.length) {
       blocks.push({ kind: 'heading', text: t('email.digest.mentions') });
-      for (const m of mentions) blocks.push({ kind: 'item', title: t('email.digest.mention_item', { name: m.actorName ?? '?', title: m.title ?? '' }), url: `${base}/d/${m.discussionId}${m.commentId ? `#c-${m.commentId}` : ''}`, meta: m.groupName ?? '' });
+      for (const m of mentions) blocks.push({ kind: 'item', title: t('email.digest.mention_item', { name: m.actorName ?? '?', title: m.title ?? '' }), url: `${base}/d/${m.discussionId}${m.commentId ? `?comment=${m.commentId}#c-${m.commentId}` : ''}`, meta: m.groupName ?? '' });
     }
     let group = '';
     for (const r of items) {

@@ -68,7 +68,7 @@ export async function notifyByEmail(tx: Tx, deps: Deps, p: NotifyInput): Promise
   const domain = config.mailDomain;
   const rootId = discussionMessageId(d.id, domain);
   const messageId = p.commentId ? commentMessageId(p.commentId, domain) : rootId;
-  const url = `${config.baseUrl}/d/${d.id}${p.commentId ? `#c-${p.commentId}` : ''}`;
+  const url = `${config.baseUrl}/d/${d.id}${p.commentId ? `?comment=${p.commentId}#c-${p.commentId}` : ''}`;
   const html = absolutize(p.bodyHtml, config.baseUrl);
 
   const jobs: MailMessage[] = [];

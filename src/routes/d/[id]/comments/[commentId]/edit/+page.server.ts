@@ -14,7 +14,7 @@ export const actions: Actions = {
   default: async (event) => {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.discussions.editComment(event.locals.actor, { ...f, commentId: event.params.commentId }), f);
-    if (res && 'id' in res) redirect(303, `/d/${event.params.id}#c-${event.params.commentId}`);
+    if (res && 'id' in res) redirect(303, `/d/${event.params.id}?comment=${event.params.commentId}#c-${event.params.commentId}`);
     return res;
   },
 };
