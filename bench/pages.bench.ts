@@ -49,6 +49,8 @@ async function measure(label: string, urlPath: string, withCookie = true) {
   const check = await fetch(running.url + urlPath, { headers: withCookie ? { cookie } : {} });
   const size = (await check.arrayBuffer()).byteLength;
   if (check.status !== 200) throw new Error(`${label}: ${urlPath} answered ${check.status}`);
+  // Warm-up (JIT, caches), not recorded.
+  await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers: withCookie ? { cookie } : {} });
   const r = await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers: withCookie ? { cookie } : {} });
   const out = { label, path: urlPath, bytes: size, rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx };
   console.log(`${label.padEnd(34)} ${String(out.rps).padStart(7)} req/s   p50 ${String(out.p50_ms).padStart(4)} ms   p99 ${String(out.p99_ms).padStart(4)} ms   ${size} B   errors ${out.errors}`);
@@ -57,7 +59,7 @@ async function measure(label: string, urlPath: string, withCookie = true) {
 
 console.log(`\nautocannon, ${CONNECTIONS} connections, ${DURATION} s each, SQLite, one process\n`);
 const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false);
-const discussion = await measure('discussion, 200 comments', `/d/${longDiscussion}`);
+const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
 

@@ -5,13 +5,24 @@ import { loadConfig } from '$lib/server/config';
 import { SESSION_COOKIE } from '$lib/server/domain/accounts/sessions';
 import { isLocale, negotiateLocale, translator, type Locale } from '$lib/i18n';
 import type { UserId } from '$lib/server/kernel/ids';
+import { Gate } from '$lib/server/kernel/gate';
 
 const appPromise = () => getGlobalApp(() => createApp(loadConfig()));
 
 /** Paths reachable before the association is set up. */
 const beforeSetup = /^\/(setup|healthz|_app|favicon|api\/v1\/openapi\.json)/;
 
-export const handle: Handle = async ({ event, resolve }) => {
+/**
+ * Reads (GET/HEAD: pages and API) are rendered a few at a time, first come first served.
+ * Writes are not gated: their bodies arrive at the client's pace (an upload on a slow
+ * network must not hold a rendering slot).
+ */
+const gate = new Gate(Number(process.env.RUCHE_RENDER_CONCURRENCY ?? 4));
+
+export const handle: Handle = (input) =>
+  input.event.request.method === 'GET' || input.event.request.method === 'HEAD' ? gate.run(async () => handleRequest(input)) : handleRequest(input);
+
+const handleRequest: Handle = async ({ event, resolve }) => {
   const app = await appPromise();
   event.locals.app = app;
 

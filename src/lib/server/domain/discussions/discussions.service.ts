@@ -154,12 +154,14 @@ export function createDiscussionsService(deps: Deps) {
         // stay unread until the member pages to them.
         const lastShown = thread.raw[thread.raw.length - 1];
         const upTo = firstUnread && !unreadShown ? mark : thread.hasLater && lastShown ? Number(lastShown.seq) : Number(d.lastSeq);
-        await inTx(deps, async (tx) => {
-          const now = clock.now().toISOString();
-          // Mentions in a discussion the member has now seen are read too.
-          await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
-          return markDiscussionRead(tx, userId, d, upTo, now);
-        });
+        // Nothing new shown: no write at all (a page view stays a pure read).
+        if (upTo > mark)
+          await inTx(deps, async (tx) => {
+            const now = clock.now().toISOString();
+            // Mentions in what the member has now seen are read too.
+            await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
+            return markDiscussionRead(tx, userId, d, upTo, now);
+          });
       }
       const draft =
         isUser(actor) && can(actor, 'discussion.reply', discussionFacts(d))
