@@ -3,6 +3,8 @@ import { defineMessages } from '../define';
 /** Discussions, comments, unread, mentions, reactions, drafts, search and the home page. */
 export default defineMessages({
   en: {
+    'discussions.earlier_replies': 'Earlier replies',
+    'discussions.later_replies': 'Later replies',
     'home.mention_new': 'new',
     'home.welcome_title': 'Welcome to {name}',
     'home.welcome_intro': 'Our groups discuss, plan and decide here. Open groups can be read by anyone; log in to take part.',
@@ -93,6 +95,8 @@ export default defineMessages({
     'search.reply_in': 'Reply in',
   },
   fr: {
+    'discussions.earlier_replies': 'Réponses précédentes',
+    'discussions.later_replies': 'Réponses suivantes',
     'home.mention_new': 'nouveau',
     'home.welcome_title': 'Bienvenue chez {name}',
     'home.welcome_intro': 'Nos groupes discutent, s’organisent et décident ici. Les groupes ouverts sont lisibles par tout le monde ; connectez-vous pour participer.',
@@ -183,6 +187,8 @@ export default defineMessages({
     'search.reply_in': 'Réponse dans',
   },
   nl: {
+    'discussions.earlier_replies': 'Eerdere reacties',
+    'discussions.later_replies': 'Latere reacties',
     'home.mention_new': 'nieuw',
     'home.welcome_title': 'Welkom bij {name}',
     'home.welcome_intro': 'Onze groepen overleggen, plannen en beslissen hier. Open groepen kan iedereen lezen; meld je aan om mee te doen.',
