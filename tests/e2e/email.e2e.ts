@@ -62,4 +62,23 @@ describe('email settings', () => {
     expect((await app.email.groupSettings(bert, { groupSlug: 'repair' })).level).toBe('none');
     await context.close();
   });
+
+  it('the JSON API reads and changes the same settings, with clear errors', async () => {
+    const app = e.running.app;
+    const token = `${SESSION_COOKIE}=${(await app.sessions.start(users.bert.id as never, 'api')).token}`;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${e.url}/api/v1${path}`, { method, headers: { cookie: token, 'content-type': 'application/json', origin: e.url }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const put = await call('PUT', '/me/email', { level: 'weekly', digestHour: 19, digestWeekday: 5 });
+    expect(put.status).toBe(200);
+    expect(await call('GET', '/me/email')).toMatchObject({ status: 200, json: { level: 'weekly', digestHour: 19, digestWeekday: 5 } });
+    const bad = await call('PUT', '/me/email', { level: 'hourly', digestHour: 25, digestWeekday: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['digestHour', 'level']);
+    expect((await call('PUT', '/me/email/groups', { groupSlug: 'repair', level: 'none' })).status).toBe(200);
+    expect((await call('PUT', '/me/email/groups', { groupSlug: 'nope', level: 'none' })).status).toBe(404);
+    const visitor = await fetch(`${e.url}/api/v1/me/email`);
+    expect([401, 404]).toContain(visitor.status);
+  });
 });

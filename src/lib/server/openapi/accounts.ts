@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorResponses, type Fragment } from './index';
 import { ProfileInput, TokenNameInput } from '../domain/accounts/profile';
 import { LoginInput } from '../domain/accounts/auth';
+import { GroupLevelInput, SettingsInput } from '../domain/email/prefs';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -26,6 +27,13 @@ const fragment: Fragment = {
     '/me': {
       get: { tags: ['accounts'], summary: 'Your profile', responses: { '200': { description: 'Your profile', content: json(ref('Me')) }, ...errorResponses } },
       patch: { tags: ['accounts'], summary: 'Change your profile (any of name, handle, locale, timeZone, bio)', requestBody: body(ProfileInput), responses: { '200': { description: 'The updated profile', content: json(ref('Me')) }, ...errorResponses } },
+    },
+    '/me/email': {
+      get: { tags: ['email'], summary: 'Your email settings: default level (all, participating, daily, weekly, none), digest hour and weekday, per-group levels', responses: { '200': { description: 'Your email settings' }, ...errorResponses } },
+      put: { tags: ['email'], summary: 'Change your default level and digest time', requestBody: body(SettingsInput), responses: { '200': { description: 'Your email settings' }, ...errorResponses } },
+    },
+    '/me/email/groups': {
+      put: { tags: ['email'], summary: "Your level for one group ('default' follows your general setting)", requestBody: body(GroupLevelInput), responses: { '200': { description: 'Your email settings' }, ...errorResponses } },
     },
     '/me/tokens': {
       get: { tags: ['accounts'], summary: 'Your personal access tokens that still work', responses: { '200': { description: 'Tokens (never their secret)', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('Token') } } }) }, ...errorResponses } },
