@@ -55,6 +55,27 @@ const SHARP_FORMAT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'im
 export type UploadInput = { file: File | Blob & { name?: string }; purpose: Purpose; groupId?: string | null };
 
 /**
+ * Links the owner's uploaded attachments that are not linked to anything yet (to a
+ * discussion, a comment or a chat message), in the caller's transaction; any other id is
+ * refused as unknown, so nobody can take over someone else's file.
+ */
+async function linkUploads(tx: Tx, fileIds: string[], ownerId: string, set: { groupId: string | null; discussionId?: string; commentId?: string | null; chatMessageId?: string }) {
+  const ids = [...new Set(fileIds)].filter(isUuid);
+  if (ids.length === 0) return;
+  if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
+  const res = await tx
+    .updateTable('files')
+    .set(set)
+    .where('id', 'in', ids)
+    .where('ownerId', '=', ownerId)
+    .where('purpose', '=', 'attachment')
+    .where('discussionId', 'is', null)
+    .where('chatMessageId', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
+}
+
+/**
  * Uploaded files: avatars and covers (resized, stored as WebP), attachments (any accepted
  * type, with a WebP preview for images). Content is checked by its bytes, not its name:
  * an "image" that sharp cannot decode is refused. Reading goes through the policy: an
@@ -167,19 +188,7 @@ export function createFilesService(deps: Deps) {
      * Only the owner's own, not-yet-linked attachments can be linked.
      */
     async attach(tx: Tx, fileIds: string[], target: { ownerId: string; groupId: string; discussionId: string; commentId?: string | null }) {
-      const ids = [...new Set(fileIds)].filter(isUuid);
-      if (ids.length === 0) return;
-      if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
-      const res = await tx
-        .updateTable('files')
-        .set({ groupId: target.groupId, discussionId: target.discussionId, commentId: target.commentId ?? null })
-        .where('id', 'in', ids)
-        .where('ownerId', '=', target.ownerId)
-        .where('purpose', '=', 'attachment')
-        .where('discussionId', 'is', null)
-        .where('chatMessageId', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
+      await linkUploads(tx, fileIds, target.ownerId, { groupId: target.groupId, discussionId: target.discussionId, commentId: target.commentId ?? null });
     },
 
     /**
@@ -187,32 +196,12 @@ export function createFilesService(deps: Deps) {
      * owner's own attachments not linked to anything yet.
      */
     async attachChat(tx: Tx, fileIds: string[], target: { ownerId: string; groupId: string | null; messageId: string }) {
-      const ids = [...new Set(fileIds)].filter(isUuid);
-      if (ids.length === 0) return;
-      if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
-      const res = await tx
-        .updateTable('files')
-        .set({ groupId: target.groupId, chatMessageId: target.messageId })
-        .where('id', 'in', ids)
-        .where('ownerId', '=', target.ownerId)
-        .where('purpose', '=', 'attachment')
-        .where('discussionId', 'is', null)
-        .where('chatMessageId', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
+      await linkUploads(tx, fileIds, target.ownerId, { groupId: target.groupId, chatMessageId: target.messageId });
     },
 
     /** Every attachment of a discussion and its comments, oldest first. */
     async forDiscussion(discussionId: string): Promise<FileView[]> {
       const rows = await db.selectFrom('files').selectAll().where('discussionId', '=', discussionId).orderBy('id').execute();
-      return rows.map((r) => view(r as FileRow));
-    },
-
-    /** A file's views by id (for drafts and re-rendered forms): only the actor's own uploads. */
-    async ownUploads(actor: Actor, ids: string[]): Promise<FileView[]> {
-      const valid = ids.filter(isUuid);
-      if (!isUser(actor) || valid.length === 0) return [];
-      const rows = await db.selectFrom('files').selectAll().where('id', 'in', valid).where('ownerId', '=', actor.userId).execute();
       return rows.map((r) => view(r as FileRow));
     },
 
