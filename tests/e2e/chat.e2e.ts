@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { startE2E, type E2E } from './support';
-import { chatGroup, chatUser, sessionFor } from '../support/chat-factories';
+import { chatGroup, chatUser } from '../support/chat-factories';
 
 let e: E2E;
 let anne: Awaited<ReturnType<typeof chatUser>>;
@@ -20,10 +20,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-async function signIn(context: BrowserContext, userId: typeof anne.id) {
-  const token = await sessionFor(e.running.app, userId);
-  await context.addCookies([{ name: 'ruche_session', value: token, url: e.url }]);
-}
+const signIn = (context: BrowserContext, userId: string) => e.signIn(context, userId);
 
 describe('chat', () => {
   it('two members chat live, see each other online, and a direct message raises the unread badge', async () => {

@@ -19,7 +19,12 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-export type E2E = { running: Running; url: string; browser: Browser; mailbox: MemoryMailTransport; newPage(opts?: { javaScriptEnabled?: boolean; locale?: string }): Promise<{ context: BrowserContext; page: Page }>; close(): Promise<void> };
+export type E2E = {
+  running: Running; url: string; browser: Browser; mailbox: MemoryMailTransport; newPage(opts?: { javaScriptEnabled?: boolean; locale?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  /** Puts a fresh session cookie for `userId` into a browser context. */
+  signIn(context: BrowserContext, userId: string): Promise<void>;
+  close(): Promise<void>;
+};
 
 /** A real server on a random port (fresh SQLite file) and Debian's Chromium. */
 export async function startE2E(): Promise<E2E> {
@@ -40,6 +45,10 @@ export async function startE2E(): Promise<E2E> {
       const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, locale: opts.locale ?? 'fr-BE', baseURL: config.baseUrl });
       const page = await context.newPage();
       return { context, page };
+    },
+    async signIn(context, userId) {
+      const s = await app.sessions.start(userId as never, 'e2e');
+      await context.addCookies([{ name: 'ruche_session', value: s.token, url: config.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
     },
     async close() {
       await browser.close();
