@@ -60,9 +60,14 @@ for (let i = 0; i < ids.length; i += 500) {
 }
 const someDiscussion = await app.db.selectFrom('discussions').select(['id', 'groupId', 'authorId']).where('groupId', '=', groups[0]).limit(1).executeTakeFirstOrThrow();
 const mentioned = ids.filter((_, i) => i % GROUPS === 0).slice(0, 200);
+const noticeId = newId();
+await app.db
+  .insertInto('notices')
+  .values({ id: noticeId, type: 'discussion.started', subjectKind: 'discussion', subjectId: someDiscussion.id, itemId: someDiscussion.id, groupId: someDiscussion.groupId, actorId: someDiscussion.authorId, data: JSON.stringify({ title: 'Agenda', url: `/d/${someDiscussion.id}`, summary: { key: 'notify.mentioned', params: { name: 'Someone', title: 'Agenda' } } }), createdAt: now })
+  .execute();
 await app.db
   .insertInto('notifications')
-  .values(mentioned.map((userId) => ({ id: newId(), userId, kind: 'mention', actorId: someDiscussion.authorId, groupId: someDiscussion.groupId, discussionId: someDiscussion.id, commentId: null, data: '{}', createdAt: now, readAt: null })))
+  .values(mentioned.map((userId) => ({ id: newId(), userId, noticeId, reason: 'mentioned', subjectKind: 'discussion', subjectId: someDiscussion.id, itemId: someDiscussion.id, groupId: someDiscussion.groupId, actorId: someDiscussion.authorId, inInbox: 1, mailState: null, dedupeKey: `mentioned:${someDiscussion.id}`, createdAt: now, readAt: null })))
   .execute();
 const seedMs = performance.now() - t0;
 

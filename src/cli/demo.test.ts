@@ -21,7 +21,7 @@ describe.each(engines)('demo on %s', (engine) => {
     const m = await app.db.selectFrom('memberships').innerJoin('groups', 'groups.id', 'memberships.groupId').select('unreadCount').where('userId', '=', pieter.id).where('groups.slug', '=', 'coordination').executeTakeFirstOrThrow();
     expect(m.unreadCount).toBeGreaterThan(0);
     // A mention became a notification.
-    expect(await app.db.selectFrom('notifications').select('id').where('kind', '=', 'mention').execute()).not.toHaveLength(0);
+    expect(await app.db.selectFrom('notifications').select('id').where('reason', '=', 'mentioned').execute()).not.toHaveLength(0);
     await expect(loadDemo(app, () => {})).rejects.toThrow(/already set up/);
   });
 });

@@ -18,8 +18,27 @@ import { createEmailService } from './domain/email/email.service';
 import { createDigests } from './domain/email/digest';
 import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
+import { createPipeline, inboxChannel, createNotificationsService, unreadCount, type Notifiers, type SubjectVisibility } from './domain/notifications';
+import { emailChannel } from './domain/email/channel';
+import { discussionNotifiers, discussionSubjects } from './domain/discussions/discussions.notify';
+import { discussionDigest } from './domain/discussions/discussions.digest';
+import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
+import { groupNotifiers, groupSubjects } from './domain/groups/groups.notify';
+import { markNotifying } from './kernel/events';
 
-export type AppOptions = { clock?: Clock; mail?: MailTransport; handle?: DbHandle; log?: (m: string) => void };
+/** Every feature's notifiers and the visibility of what its notices are about. */
+export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers };
+export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects };
+markNotifying(Object.keys(notifiers));
+
+export type AppOptions = {
+  clock?: Clock;
+  mail?: MailTransport;
+  handle?: DbHandle;
+  log?: (m: string) => void;
+  /** Off only in the notification benchmark, to measure a write without the pipeline. */
+  notifications?: boolean;
+};
 
 /**
  * The composition root: opens the database, applies migrations, wires ports and services.
@@ -35,15 +54,35 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const mail: MailTransport = opts.mail ?? (config.smtpUrl ? new SmtpMailTransport(config.smtpUrl) : new FileMailTransport(mailDir));
 
   let runner: JobRunner | null = null;
-  const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log };
-  const digests = createDigests(deps);
-  runner = new JobRunner(h, clock, { 'mail.send': (m) => mail.send(m, config.mailFrom), 'digest.build': async (p) => void (await digests.build(p)) }, log);
+  const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log, noticeSubjects: subjects };
+  const digests = createDigests(deps, [discussionDigest]);
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
   if (bus instanceof RedisBus)
     await Promise.race([bus.ready, new Promise<void>((r) => setTimeout(() => (log('redis: not subscribed yet; realtime fan-out across processes starts when it is'), r()), 10_000).unref())]);
   const hub = new Hub(bus);
+
+  // One notification pipeline: each feature's notifiers, the inbox and mail channels.
+  deps.inboxLive = {
+    changed(userIds) {
+      void (async () => {
+        for (const id of new Set(userIds)) hub.toUser(id, { type: 'inbox', unread: await unreadCount(h.db, id) });
+      })().catch((e) => log(`inbox live: ${(e as Error).message}`));
+    },
+  };
+  const mailChannel = emailChannel(deps);
+  if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel] });
+  runner = new JobRunner(
+    h,
+    clock,
+    {
+      'mail.send': (m) => mail.send(m, config.mailFrom),
+      'digest.build': async (p) => void (await digests.build(p)),
+      'mail.flush': async (p) => void (await mailChannel.flush(p)),
+    },
+    log,
+  );
 
   const app = {
     config,
@@ -61,6 +100,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     discussions: createDiscussionsService(deps),
     files: createFilesService(deps),
     email: { ...createEmailService(deps), digests },
+    notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },
     async close() {

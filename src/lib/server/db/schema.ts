@@ -21,7 +21,11 @@ export interface Database {
   comments: CommentsTable;
   reactions: ReactionsTable;
   discussionReads: DiscussionReadsTable;
+  notices: NoticesTable;
   notifications: NotificationsTable;
+  notificationPrefs: NotificationPrefsTable;
+  notificationSettings: NotificationSettingsTable;
+  mailThreads: MailThreadsTable;
   files: FilesTable;
   drafts: DraftsTable;
   searchDocs: SearchDocsTable;
@@ -210,17 +214,65 @@ export interface DiscussionReadsTable {
   updatedAt: string;
 }
 
+/** What happened, once per event: the content every channel renders (JSON `data`). */
+export interface NoticesTable {
+  id: string;
+  type: string;
+  /** What the notice is about, for grouping and for re-checking who may still read it. */
+  subjectKind: string;
+  subjectId: string;
+  itemId: string | null;
+  groupId: string | null;
+  actorId: string | null;
+  data: string; // JSON NoticeData
+  createdAt: string;
+}
+
+/** One member told of one notice, and why. */
 export interface NotificationsTable {
   id: string;
   userId: string;
-  kind: string; // 'mention' | 'join_request' | …
-  actorId: string | null;
+  noticeId: string;
+  reason: string;
+  subjectKind: string;
+  subjectId: string;
+  itemId: string | null;
   groupId: string | null;
-  discussionId: string | null;
-  commentId: string | null;
-  data: string; // JSON
+  actorId: string | null;
+  /** 1 when it shows in the member's inbox (their preference for this reason). */
+  inInbox: number;
+  /** null (no mail), 'pending' (waiting for the merge window), 'sent'. */
+  mailState: string | null;
+  /** The same member is never told twice of the same thing (an edit re-running mentions). */
+  dedupeKey: string;
   createdAt: string;
   readAt: string | null;
+}
+
+/** A member's choice for one reason on one channel; no row means the default. */
+export interface NotificationPrefsTable {
+  userId: string;
+  reason: string;
+  channel: string;
+  value: string;
+  updatedAt: string;
+}
+
+/** Quiet hours (local, in the member's time zone) and the inbox's unread count, kept on write. */
+export interface NotificationSettingsTable {
+  userId: string;
+  quietFrom: number | null;
+  quietTo: number | null;
+  inboxUnread: number;
+  updatedAt: string;
+}
+
+/** When a member last got mail about a discussion or room, and when merged mail is due. */
+export interface MailThreadsTable {
+  userId: string;
+  subjectId: string;
+  lastSentAt: string;
+  flushAt: string | null;
 }
 
 export interface FilesTable {

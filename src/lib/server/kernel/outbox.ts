@@ -1,27 +1,15 @@
 import type { Tx } from '../db/connect';
 import { newId } from './ids';
 
-/** Typed domain events, past tense. Recorded in the same transaction as the change. */
-export type DomainEvent = {
-  type: string;
-  groupId?: string | null;
-  actorId?: string | null;
-  data?: Record<string, unknown>;
-};
-
-/** Appends an event to the log; realtime and integrations read it in order. */
-export async function recordEvent(db: Tx, e: DomainEvent, at: Date): Promise<void> {
-  await db
-    .insertInto('events')
-    .values({ type: e.type, groupId: e.groupId ?? null, actorId: e.actorId ?? null, data: JSON.stringify(e.data ?? {}), createdAt: at.toISOString() })
-    .execute();
-}
+export { recordEvent, type DomainEvent } from './events';
 
 /** Job kinds and their payloads: the outbox contract between the domain and the runner. */
 export type JobPayloads = {
   'mail.send': MailMessage;
   /** Build one member's digest for the period ending at `at` (ISO). */
   'digest.build': { userId: string; at: string };
+  /** Send what waited in a member's merge window for one discussion or room, as one mail. */
+  'mail.flush': { userId: string; subjectId: string };
 };
 export type JobKind = keyof JobPayloads;
 

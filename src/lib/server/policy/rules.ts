@@ -60,6 +60,8 @@ export const rules = {
   // email: a member chooses how much mail they get, in general and for each of their groups
   'email.settings': (a: Actor) => isUser(a),
   'email.groupSettings': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  // notifications: a member reads their own inbox and sets their own preferences
+  'notifications.self': (a: Actor) => isUser(a),
 } as const;
 
 export type Ability = keyof typeof rules;

@@ -10,6 +10,8 @@ export type BusMessage =
   | { t: 'typing'; room: string; user: Person }
   | { t: 'presence'; room: string; users: Person[] }
   | { t: 'presence-all'; rooms: Record<string, Person[]> }
+  /** A frame for every open connection of one member (their inbox count, read marks). */
+  | { t: 'user'; user: string; frame: string }
   | { t: 'hello' };
 export type Envelope = BusMessage & { node: string };
 

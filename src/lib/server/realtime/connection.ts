@@ -65,6 +65,7 @@ export class Connection implements Listener {
     });
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
+    d.hub.attachUser(this);
     this.sendJson({ type: 'hello', user: person });
   }
 
@@ -166,6 +167,7 @@ export class Connection implements Listener {
 
   private dispose() {
     this.closed = true;
+    this.d.hub.detachUser(this);
     for (const room of this.subs.keys()) this.d.hub.leave(room, this);
     this.subs.clear();
     for (const g of this.groups) this.d.hub.unwatchGroup(g, this);

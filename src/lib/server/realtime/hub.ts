@@ -79,6 +79,22 @@ export class Hub {
     for (const l of set) l.push(frame);
   }
 
+  /** Every open connection of each member, on this process. */
+  private people = new Map<string, Set<Listener>>();
+  attachUser(l: Listener) {
+    let set = this.people.get(l.userId);
+    if (!set) this.people.set(l.userId, (set = new Set()));
+    set.add(l);
+  }
+  detachUser(l: Listener) {
+    const set = this.people.get(l.userId);
+    if (set?.delete(l) && set.size === 0) this.people.delete(l.userId);
+  }
+  /** Sends a frame to every connection of a member, on every process (after a commit). */
+  toUser(userId: string, frame: object) {
+    this.bus.publish({ t: 'user', user: userId, frame: JSON.stringify(frame) });
+  }
+
   /** Called by the chat service after a commit. */
   publishEvent(room: string, seq: number, frame: string) {
     this.bus.publish({ t: 'room', room, seq, frame });
@@ -236,6 +252,13 @@ export class Hub {
         r.rooms = new Map(Object.entries(e.rooms));
         for (const room of new Set([...before.keys(), ...r.rooms.keys()]))
           if (JSON.stringify(before.get(room) ?? []) !== JSON.stringify(r.rooms.get(room) ?? [])) this.notify(room);
+        return;
+      }
+      case 'user': {
+        const set = this.people.get(e.user);
+        if (!set?.size) return;
+        const buf = Buffer.from(e.frame);
+        for (const l of set) l.push(buf);
         return;
       }
       case 'hello':

@@ -83,3 +83,9 @@ export async function insertUser(deps: Deps, db: Tx, raw: NewUserInput): Promise
     .execute();
   return { id, handle };
 }
+
+/** Where and how to write to members: address, language and time zone (active accounts only). */
+export async function mailIdentities(db: Tx, ids: string[]): Promise<{ id: string; email: string; name: string; locale: string; timeZone: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'email', 'name', 'locale', 'timeZone']).where('id', 'in', ids).where('disabledAt', 'is', null).execute();
+}

@@ -8,6 +8,7 @@ import { parse } from '../../kernel/validate';
 import { can, authorize, isUser, type Actor } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';
 import { advanceRead, authorizeRoom, canPostRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
+import { markRead } from '../notifications';
 import { GroupRoomInput, HistoryInput, ListDirectInput, OpenDirectInput } from './schemas';
 
 /** What a chat page shows: the last messages (or a window), cursors and what the member may do. */
@@ -47,7 +48,16 @@ export function createChatQueries(deps: Deps) {
     const hasNewer = last !== undefined && !!(await db.selectFrom('chatMessages').select('id').where('roomId', '=', room.id).where('seq', '>', last).limit(1).executeTakeFirst());
     const state = await readState(room, actor);
     // Showing the latest messages reads them (a page view without JavaScript too).
-    if (isUser(actor) && !hasNewer && state.unread > 0) await advanceRead(db, room.id, actor.userId, room.lastSeq, room.messageCount, clock.now().toISOString());
+    if (isUser(actor) && !hasNewer) {
+      const userId = actor.userId;
+      const told = await db.selectFrom('notifications').select('id').where('userId', '=', userId).where('subjectId', '=', room.id).where('readAt', 'is', null).limit(1).executeTakeFirst();
+      if (state.unread > 0 || told)
+        await inTx(deps, async (tx) => {
+          const now = clock.now().toISOString();
+          if (state.unread > 0) await advanceRead(tx, room.id, userId, room.lastSeq, room.messageCount, now);
+          await markRead(tx, userId, { subjectId: room.id }, now, deps.inboxLive);
+        });
+    }
     return {
       room: { id: room.id, kind: room.kind, title: room.title, lastSeq: room.lastSeq, group: room.group ? { id: room.group.id, slug: room.group.slug, name: room.group.name } : null, people: room.kind === 'direct' ? await people(room.id) : [] },
       messages,

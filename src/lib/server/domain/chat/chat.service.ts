@@ -13,6 +13,7 @@ import { uploadAll } from '../discussions/attachments';
 import { EditInput, EventsInput, MessageInput, ReactInput, ReadInput, RoomInput, SendInput, ToDiscussionInput } from './schemas';
 import { createDiscussionsService } from '../discussions/discussions.service';
 import { createChatQueries } from './chat.queries';
+import { markRead as markNoticesRead } from '../notifications';
 
 export type { MessageView, RoomRow } from './chat.repo';
 export { MAX_MESSAGE_CHARS } from './schemas';
@@ -50,13 +51,15 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
     return { ids, known: new Set(users.map((u) => u.handle)) };
   }
 
-  async function commitEvent(actor: Actor, room: RoomRow, kind: EventKind, msgId: string, write: (tx: Parameters<Parameters<typeof inTx>[1]>[0], now: string) => Promise<void>) {
+  const eventTypes = { 'message.posted': 'chat.message_posted', 'message.edited': 'chat.message_edited', 'message.deleted': 'chat.message_deleted', 'message.reacted': 'chat.message_reacted' } as const;
+
+  async function commitEvent(actor: Actor, room: RoomRow, kind: Exclude<EventKind, 'message.posted'>, msgId: string, write: (tx: Parameters<Parameters<typeof inTx>[1]>[0], now: string) => Promise<void>, mentioned?: string[]) {
     const now = clock.now().toISOString();
     const out = await inTx(deps, async (tx) => {
       await write(tx, now);
       const view = (await messageView(tx, msgId))!;
       const ev = await appendEvent(tx, room.id, kind, (seq) => ({ ...view, seq: view.seq }), now);
-      await recordEvent(tx, { type: `chat.${kind.replace('.', '_')}`, groupId: room.group?.id ?? null, actorId: isUser(actor) ? actor.userId : null, data: { roomId: room.id, messageId: msgId, seq: ev.seq } }, clock.now());
+      await recordEvent(tx, { type: eventTypes[kind], groupId: room.group?.id ?? null, actorId: isUser(actor) ? actor.userId : null, data: { roomId: room.id, messageId: msgId, seq: ev.seq, ...(mentioned ? { mentioned } : {}) } }, clock.now());
       return ev;
     });
     publisher.event(room.id, out.seq, out.frame);
@@ -120,12 +123,7 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
           if (parentId) await tx.updateTable('chatMessages').set((eb) => ({ replyCount: eb('replyCount', '+', 1) })).where('id', '=', parentId).execute();
           // One's own message is read: sending moves the sender's cursor.
           await advanceRead(tx, room.id, actor.userId, ev.seq, ev.messageCount, now);
-          for (const userId of mentions.ids)
-            await tx
-              .insertInto('notifications')
-              .values({ id: newId(), userId, kind: 'mention', actorId: actor.userId, groupId: room.group?.id ?? null, discussionId: null, commentId: null, data: JSON.stringify({ chatRoomId: room.id, chatMessageId: id, groupSlug: room.group?.slug ?? null }), createdAt: now, readAt: null })
-              .execute();
-          await recordEvent(tx, { type: 'chat.message_posted', groupId: room.group?.id ?? null, actorId: actor.userId, data: { roomId: room.id, messageId: id, seq: ev.seq } }, clock.now());
+          await recordEvent(tx, { type: 'chat.message_posted', groupId: room.group?.id ?? null, actorId: actor.userId, data: { roomId: room.id, messageId: id, seq: ev.seq, mentioned: mentions.ids } }, clock.now());
           return ev;
         });
         publisher.event(room.id, out.seq, out.frame);
@@ -143,11 +141,18 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
       const { m, room, userId } = await ownMessage(actor, { messageId: input.messageId });
       authorizeRoom(actor, room, 'post');
       if (m.author.id !== userId || m.deletedAt) forbidden();
-      const handles = new Set((await mentionRecipients(room, input.body, userId)).known);
-      const html = renderMarkdown(input.body, { knownHandles: handles });
-      return commitEvent(actor, room, 'message.edited', m.id, async (tx, now) => {
-        await tx.updateTable('chatMessages').set({ body: input.body, bodyHtml: html, editedAt: now }).where('id', '=', m.id).execute();
-      });
+      const mentions = await mentionRecipients(room, input.body, userId);
+      const html = renderMarkdown(input.body, { knownHandles: mentions.known });
+      return commitEvent(
+        actor,
+        room,
+        'message.edited',
+        m.id,
+        async (tx, now) => {
+          await tx.updateTable('chatMessages').set({ body: input.body, bodyHtml: html, editedAt: now }).where('id', '=', m.id).execute();
+        },
+        mentions.ids,
+      );
     },
 
     /** Deletes a message: its author, or a moderator of the group. */
@@ -188,7 +193,13 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
         seq >= room.lastSeq
           ? room.messageCount
           : Number((await db.selectFrom('chatMessages').select((eb) => eb.fn.countAll<number>().as('n')).where('roomId', '=', room.id).where('seq', '<=', seq).executeTakeFirst())?.n ?? 0);
-      await advanceRead(db, room.id, actor.userId, seq, count, clock.now().toISOString());
+      const userId = actor.userId;
+      await inTx(deps, async (tx) => {
+        const now = clock.now().toISOString();
+        await advanceRead(tx, room.id, userId, seq, count, now);
+        // Reading the room reads what the member was told of it, on every device.
+        if (seq >= room.lastSeq) await markNoticesRead(tx, userId, { subjectId: room.id }, now, deps.inboxLive);
+      });
       return { roomId: room.id, readSeq: seq, unread: Math.max(0, room.messageCount - count) };
     },
 

@@ -79,7 +79,7 @@ describe.each(engines)('chat service (%s)', (engine) => {
     const r = await app.chat.markRead(await bob.actor(), { roomId, seq: page.messages[0].seq - 1 });
     expect(r.unread).toBe(3);
     expect((await app.chat.roomPage(await anne.actor(), { roomId })).unread).toBe(0);
-    const notes = await app.db.selectFrom('notifications').select(['userId', 'kind']).where('kind', '=', 'mention').where('userId', 'in', [bob.id, carl.id]).execute();
+    const notes = await app.db.selectFrom('notifications').select(['userId', 'reason']).where('reason', '=', 'mentioned').where('userId', 'in', [bob.id, carl.id]).execute();
     expect(notes.filter((n) => n.userId === bob.id)).toHaveLength(7);
     expect(notes.filter((n) => n.userId === carl.id)).toHaveLength(0); // Carl may not read this closed group
   });

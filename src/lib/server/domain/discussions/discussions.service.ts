@@ -6,14 +6,14 @@ import { parse } from '../../kernel/validate';
 import { recordEvent } from '../../kernel/outbox';
 import { abilities, authorize, can, isUser, type Actor } from '../../policy';
 import { createFilesService } from '../files/files.service';
-import { notifyByEmail } from '../email/notify';
+import { markRead } from '../notifications';
 import { formFiles, uploadAll } from './attachments';
 import { createComments, loadThread, type ThreadWindow } from './comments';
 import { discussionFacts, discussionOr404, groupBySlugOr404, groupFactsOf, nextSeq, renderBody, usersById, type DiscussionRow } from './discussions.repo';
 import { createDrafts, dropDraft } from './drafts';
 import { createLive } from './live';
 import { createHome } from './home';
-import { createMentions, notifyMentions } from './mentions';
+import { createMentions, mentionedIds } from './mentions';
 import { reactionsFor } from './reactions';
 import { createReactions } from './reactions';
 import { countPosted, createReads, forgetUnread, markDiscussionRead, newCounts, readMarkOf } from './reads';
@@ -70,9 +70,8 @@ export function createDiscussionsService(deps: Deps) {
         await files.attach(tx, [...input.fileIds, ...uploaded], { ownerId: actor.userId, groupId: g.id, discussionId: id });
         await indexItem(tx, { docId: id, kind: 'discussion', groupId: g.id, discussionId: id, title: input.title, body: input.body, createdAt: now });
         const d = (await discussionOr404(tx, id)) as DiscussionRow;
-        const mentioned = await notifyMentions(tx, { text: input.body, authorId: actor.userId, discussion: d, commentId: null, now });
-        await dropDraft(tx, actor.userId, `discussion:${g.id}`);
-        await notifyByEmail(tx, deps, { discussion: d, commentId: null, authorId: actor.userId, body: input.body, bodyHtml: d.bodyHtml, mentioned });
+        const mentioned = await mentionedIds(tx, input.body, actor.userId);
+        await dropDraft(tx, actor.userId, `discussion:${d.groupId}`);
         await recordEvent(tx, { type: 'discussion.started', groupId: g.id, actorId: actor.userId, data: { discussionId: id, seq, title: input.title, mentioned } }, clock.now());
       });
       return view(actor, (await discussionOr404(db, id)) as DiscussionRow);
@@ -154,13 +153,14 @@ export function createDiscussionsService(deps: Deps) {
         // stay unread until the member pages to them.
         const lastShown = thread.raw[thread.raw.length - 1];
         const upTo = firstUnread && !unreadShown ? mark : thread.hasLater && lastShown ? Number(lastShown.seq) : Number(d.lastSeq);
-        // Nothing new shown: no write at all (a page view stays a pure read).
-        if (upTo > mark)
+        // Nothing new shown and nothing to clear from the inbox: no write at all (a page view stays a pure read).
+        const told = await db.selectFrom('notifications').select('id').where('userId', '=', userId).where('subjectId', '=', d.id).where('readAt', 'is', null).limit(1).executeTakeFirst();
+        if (upTo > mark || told)
           await inTx(deps, async (tx) => {
             const now = clock.now().toISOString();
-            // Mentions in what the member has now seen are read too.
-            await tx.updateTable('notifications').set({ readAt: now }).where('userId', '=', userId).where('discussionId', '=', d.id).where('kind', '=', 'mention').where('readAt', 'is', null).execute();
-            return markDiscussionRead(tx, userId, d, upTo, now);
+            // Opening the discussion reads what the member was told of it, on every device.
+            await markRead(tx, userId, { subjectId: d.id }, now, deps.inboxLive);
+            if (upTo > mark) await markDiscussionRead(tx, userId, d, upTo, now);
           });
       }
       const draft =
@@ -221,7 +221,7 @@ export function createDiscussionsService(deps: Deps) {
         const now = clock.now().toISOString();
         await tx.updateTable('discussions').set({ title: input.title, body: input.body, bodyHtml: await renderBody(tx, input.body), editedAt: now }).where('id', '=', d.id).execute();
         await indexItem(tx, { docId: d.id, kind: 'discussion', groupId: d.groupId, discussionId: d.id, title: input.title, body: input.body, createdAt: d.createdAt });
-        const mentioned = await notifyMentions(tx, { text: input.body, authorId: d.authorId, discussion: d, commentId: null, now });
+        const mentioned = await mentionedIds(tx, input.body, d.authorId);
         await recordEvent(tx, { type: 'discussion.edited', groupId: d.groupId, actorId: isUser(actor) ? actor.userId : null, data: { discussionId: d.id, mentioned } }, clock.now());
       });
       return view(actor, await discussionOr404(db, input.discussionId));
@@ -270,7 +270,7 @@ export function createDiscussionsService(deps: Deps) {
     ...createLive(deps),
   };
 
-  async function moderate(actor: Actor, raw: unknown, column: 'pinnedAt' | 'lockedAt', types: [string, string]): Promise<DiscussionView> {
+  async function moderate(actor: Actor, raw: unknown, column: 'pinnedAt' | 'lockedAt', types: ['discussion.pinned', 'discussion.unpinned'] | ['discussion.locked', 'discussion.unlocked']): Promise<DiscussionView> {
     const input = parse(ModerateInput, raw);
     await inTx(deps, async (tx) => {
       const d = await discussionOr404(tx, input.discussionId);

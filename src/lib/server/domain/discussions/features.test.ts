@@ -8,7 +8,7 @@ import { ftsQuery } from './search';
 describe.each(engines)('mentions, drafts, search, home and attachments on %s', (engine) => {
   let app: TestApp;
   let c: Awaited<ReturnType<typeof makeCircle>>;
-  const mentionsOf = (userId: string) => app.db.selectFrom('notifications').selectAll().where('userId', '=', userId).where('kind', '=', 'mention').execute();
+  const mentionsOf = (userId: string) => app.db.selectFrom('notifications').selectAll().where('userId', '=', userId).where('reason', '=', 'mentioned').execute();
   beforeEach(async () => {
     app = await createTestApp(engine);
     c = await makeCircle(app, 'closed');
@@ -27,7 +27,7 @@ describe.each(engines)('mentions, drafts, search, home and attachments on %s', (
     await app.discussions.editComment(c.bert.actor, { commentId: r.id, body: `@${c.admin.handle} look, @${c.anne.handle}` });
     const adminMentions = await mentionsOf(c.admin.id);
     expect(adminMentions).toHaveLength(1);
-    expect(adminMentions[0]).toMatchObject({ commentId: r.id, discussionId: d.id, actorId: c.bert.id });
+    expect(adminMentions[0]).toMatchObject({ itemId: r.id, subjectId: d.id, actorId: c.bert.id });
     expect(await mentionsOf(c.anne.id)).toHaveLength(1);
     // Opening the discussion marks the member's mentions in it as read.
     expect((await mentionsOf(c.bert.id))[0].readAt).toBeNull();

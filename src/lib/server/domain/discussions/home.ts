@@ -1,8 +1,8 @@
 import type { Deps } from '../../kernel/deps';
 import type { DiscussionId, GroupId } from '../../kernel/ids';
-import { groupReadBy, isUser, type Actor } from '../../policy';
+import { isUser, type Actor } from '../../policy';
 import { usersById } from './discussions.repo';
-import { chatMentions } from '../chat/chat.repo';
+import { recentNotices } from '../notifications';
 import { newCounts } from './reads';
 import { person, presentSummary, type DiscussionSummary, type PersonView } from './views';
 
@@ -54,21 +54,8 @@ export function createHome(deps: Deps) {
         .orderBy('groups.lastActivityAt', 'desc')
         .execute();
 
-      const mentionRows = await db
-        .selectFrom('notifications')
-        .innerJoin('discussions', 'discussions.id', 'notifications.discussionId')
-        .innerJoin('groups', 'groups.id', 'discussions.groupId')
-        .leftJoin('comments', 'comments.id', 'notifications.commentId')
-        .select(['notifications.id', 'notifications.actorId', 'notifications.commentId', 'notifications.createdAt', 'notifications.readAt', 'discussions.id as discussionId', 'discussions.title', 'groups.slug', 'groups.name'])
-        .where('notifications.userId', '=', me)
-        .where('notifications.kind', '=', 'mention')
-        .where('discussions.deletedAt', 'is', null)
-        .where('comments.deletedAt', 'is', null)
-        .where((eb) => groupReadBy(actor, eb, 'groups.id', 'groups.visibility'))
-        .orderBy('notifications.createdAt', 'desc')
-        .orderBy('notifications.id', 'desc')
-        .limit(10)
-        .execute();
+      // Mentions in discussions and chats, from the notifications (only what the member may still read).
+      const mentionRows = await recentNotices(db, actor, deps.noticeSubjects ?? {}, { reasons: ['mentioned'], limit: 10 });
 
       const perGroup = await Promise.all(
         groups.slice(0, 50).map((g) =>
@@ -87,43 +74,25 @@ export function createHome(deps: Deps) {
         .flat()
         .sort((a, b) => (a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : -1) : a.lastActivityAt < b.lastActivityAt ? 1 : -1))
         .slice(0, RECENT);
-      const chatRows = await chatMentions(db, actor, 10);
-      const users = await usersById(db, [...recentRows.map((r) => r.authorId), ...mentionRows.map((m) => m.actorId ?? ''), ...chatRows.map((m) => m.actorId ?? '')].filter(Boolean));
+      const users = await usersById(db, [...recentRows.map((r) => r.authorId), ...mentionRows.map((m) => m.actorId ?? '')].filter(Boolean));
       const counts = await newCounts(db, actor, recentRows);
       const byId = new Map(groups.map((g) => [g.id, g]));
       return {
         kind: 'member',
         groups: groups.map((g) => ({ id: g.id as GroupId, slug: g.slug, name: g.name, unreadCount: Number(g.unreadCount), lastActivityAt: g.lastActivityAt })),
-        mentions: [
-          ...mentionRows.map(
-            (m): MentionView => ({
-              id: m.id,
-              actor: person(users, m.actorId ?? ''),
-              discussionId: m.discussionId as DiscussionId,
-              title: m.title,
-              group: { slug: m.slug, name: m.name },
-              chat: null,
-              createdAt: m.createdAt,
-              url: m.commentId ? `/d/${m.discussionId}?comment=${m.commentId}#c-${m.commentId}` : `/d/${m.discussionId}`,
-              read: m.readAt !== null,
-            }),
-          ),
-          ...chatRows.map(
-            (m): MentionView => ({
-              id: m.id,
-              actor: person(users, m.actorId ?? ''),
-              discussionId: null,
-              title: m.excerpt,
-              group: m.room.group,
-              chat: { roomId: m.room.id, kind: m.room.kind, title: m.room.title },
-              createdAt: m.createdAt,
-              url: m.url,
-              read: m.readAt !== null,
-            }),
-          ),
-        ]
-          .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1))
-          .slice(0, 10),
+        mentions: mentionRows.map(
+          (m): MentionView => ({
+            id: m.id,
+            actor: person(users, m.actorId ?? ''),
+            discussionId: m.subjectKind === 'discussion' ? (m.subjectId as DiscussionId) : null,
+            title: m.subjectKind === 'chat' ? (m.data.excerpt ?? '') : m.data.title,
+            group: m.data.group ?? null,
+            chat: m.subjectKind === 'chat' ? { roomId: m.subjectId, kind: m.data.group ? 'group' : 'direct', title: m.data.group ? m.data.title : '' } : null,
+            createdAt: m.createdAt,
+            url: m.data.url,
+            read: m.readAt !== null,
+          }),
+        ),
         recent: recentRows.map((r) => presentSummary({ ...r, group: byId.get(r.groupId)! }, users, counts.get(r.id) ?? 0)),
       };
     },

@@ -1,10 +1,13 @@
-import { sql } from 'kysely';
 import type { EmailLevel } from '../../db/schema';
 import { inTx, type Deps } from '../../kernel/deps';
 import { enqueueJob } from '../../kernel/outbox';
 import { formatDate, isLocale, translator } from '../../../i18n';
 import { DEFAULT_LEVEL, refreshDigestSchedule } from './prefs';
 import { localWeekday } from './schedule';
+import { unreadNotices, type DigestItem, type DigestSource } from '../notifications';
+import type { UserActor } from '../../policy';
+import type { UserId } from '../../kernel/ids';
+import { summaryText } from './notice-mail';
 import { renderMail, type Block } from './mail-render';
 import { mailSecret, unsubscribeToken } from './tokens';
 
@@ -18,7 +21,7 @@ const DAY = 86_400_000;
  * their digest groups, mentions and requests waiting for them first, and enqueues one mail
  * whose Message-ID names the member and the period (a retry is the same mail).
  */
-export function createDigests(deps: Deps) {
+export function createDigests(deps: Deps, sources: DigestSource[] = []) {
   const { db, clock, config } = deps;
 
   /** Enqueues the digests that are due. Returns how many. Safe to call from every process. */
@@ -45,7 +48,7 @@ export function createDigests(deps: Deps) {
     const u = await db
       .selectFrom('users')
       .leftJoin('emailSettings', 'emailSettings.userId', 'users.id')
-      .select(['users.id', 'users.email', 'users.name', 'users.locale', 'users.timeZone', 'users.disabledAt', 'emailSettings.level', 'emailSettings.digestWeekday'])
+      .select(['users.id', 'users.email', 'users.name', 'users.locale', 'users.timeZone', 'users.disabledAt', 'users.isAdmin', 'emailSettings.level', 'emailSettings.digestWeekday'])
       .where('users.id', '=', job.userId)
       .executeTakeFirst();
     if (!u || u.disabledAt) return false;
@@ -64,57 +67,17 @@ export function createDigests(deps: Deps) {
       else if (l === 'weekly' && weeklyToday) windows.set(g.groupId, new Date(at.getTime() - 7 * DAY).toISOString());
     }
     if (windows.size === 0) return false;
-    const groupIds = [...windows.keys()];
-    const oldest = [...windows.values()].sort()[0];
     const atIso = at.toISOString();
+    const oldest = [...windows.values()].sort()[0];
+    const items: DigestItem[] = [];
+    for (const source of sources) items.push(...(await source(db, { userId: u.id, windows, at: atIso })));
+    items.sort((a, b) => a.groupName.localeCompare(b.groupName) || (a.lastActivityAt < b.lastActivityAt ? 1 : -1));
 
-    // Unread discussions with activity in the window, in the member's groups only (membership join = policy).
-    const mark = sql<number>`(CASE WHEN dr.last_read_seq IS NOT NULL AND dr.last_read_seq > m.read_floor_seq THEN dr.last_read_seq ELSE m.read_floor_seq END)`;
-    const rows = await db
-      .selectFrom('memberships as m')
-      .innerJoin('groups as g', 'g.id', 'm.groupId')
-      .innerJoin('discussions as d', 'd.groupId', 'm.groupId')
-      .leftJoin('discussionReads as dr', (j) => j.onRef('dr.discussionId', '=', 'd.id').onRef('dr.userId', '=', 'm.userId'))
-      .select(['d.id', 'd.title', 'd.groupId', 'd.seq', 'd.authorId', 'd.lastActivityAt', 'g.name as groupName', 'g.slug as groupSlug'])
-      .select((eb) => [
-        eb
-          .selectFrom('comments as c')
-          .select((e2) => e2.fn.countAll<number>().as('n'))
-          .whereRef('c.discussionId', '=', 'd.id')
-          .where('c.deletedAt', 'is', null)
-          .where('c.authorId', '<>', u.id)
-          .where(sql<boolean>`c.seq > ${mark}`)
-          .as('newReplies'),
-        sql<number>`${mark}`.as('mark'),
-      ])
-      .where('m.userId', '=', u.id)
-      .where('m.groupId', 'in', groupIds)
-      .where('d.deletedAt', 'is', null)
-      .where('d.lastActivityAt', '>', oldest)
-      .where('d.lastActivityAt', '<=', atIso)
-      .where(sql<boolean>`d.last_seq > ${mark}`)
-      .orderBy('g.name')
-      .orderBy('d.lastActivityAt', 'desc')
-      .limit(200)
-      .execute();
-    const items = rows.filter((r) => r.lastActivityAt > windows.get(r.groupId)! && (Number(r.newReplies) > 0 || (Number(r.seq) > Number(r.mark) && r.authorId !== u.id)));
-
-    const notes = await db
-      .selectFrom('notifications as n')
-      .leftJoin('users as a', 'a.id', 'n.actorId')
-      .leftJoin('discussions as d', 'd.id', 'n.discussionId')
-      .leftJoin('groups as g', 'g.id', 'n.groupId')
-      .select(['n.kind', 'n.discussionId', 'n.commentId', 'n.groupId', 'a.name as actorName', 'd.title', 'g.name as groupName', 'g.slug as groupSlug'])
-      .where('n.userId', '=', u.id)
-      .where('n.readAt', 'is', null)
-      .where('n.kind', 'in', ['mention', 'join_request'])
-      .where('n.createdAt', '>', oldest)
-      .where('n.createdAt', '<=', atIso)
-      .orderBy('n.createdAt', 'desc')
-      .limit(50)
-      .execute();
-    const mentions = notes.filter((n) => n.kind === 'mention' && n.groupId && windows.has(n.groupId) && n.title);
-    const waiting = notes.filter((n) => n.kind === 'join_request');
+    // What waits for the member (requests to handle) and mentions come first, from the notifications.
+    const actor: UserActor = { kind: 'user', userId: u.id as UserId, isAdmin: u.isAdmin === 1, roles: new Map() };
+    const notes = await unreadNotices(db, actor, deps.noticeSubjects ?? {}, { reasons: ['mentioned', 'admin'], since: oldest, until: atIso, limit: 50 });
+    const mentions = notes.filter((n) => n.reason === 'mentioned' && n.groupId && windows.has(n.groupId));
+    const waiting = notes.filter((n) => n.reason === 'admin');
     if (items.length === 0 && mentions.length === 0 && waiting.length === 0) {
       await db.updateTable('emailSettings').set({ lastDigestAt: atIso }).where('userId', '=', u.id).execute();
       return false;
@@ -126,17 +89,16 @@ export function createDigests(deps: Deps) {
     const blocks: Block[] = [{ kind: 'heading', text: t('email.digest.title') }];
     if (waiting.length) {
       blocks.push({ kind: 'heading', text: t('email.digest.waiting') });
-      for (const w of waiting) blocks.push({ kind: 'item', title: t('email.digest.join_request', { name: w.actorName ?? '?', group: w.groupName ?? '' }), url: `${base}/groups/${w.groupSlug}/requests` });
+      for (const w of waiting) blocks.push({ kind: 'item', title: summaryText(t, w.data, w.reason), url: `${base}${w.data.url}` });
     }
     if (mentions.length) {
       blocks.push({ kind: 'heading', text: t('email.digest.mentions') });
-      for (const m of mentions) blocks.push({ kind: 'item', title: t('email.digest.mention_item', { name: m.actorName ?? '?', title: m.title ?? '' }), url: `${base}/d/${m.discussionId}${m.commentId ? `?comment=${m.commentId}#c-${m.commentId}` : ''}`, meta: m.groupName ?? '' });
+      for (const m of mentions) blocks.push({ kind: 'item', title: t('email.digest.mention_item', { name: m.data.actor?.name ?? '?', title: m.data.title }), url: `${base}${m.data.url}`, meta: m.data.group?.name ?? '' });
     }
     let group = '';
     for (const r of items) {
       if (r.groupName !== group) blocks.push({ kind: 'heading', text: (group = r.groupName) });
-      const n = Number(r.newReplies);
-      blocks.push({ kind: 'item', title: r.title, url: `${base}/d/${r.id}`, meta: `${t('email.digest.activity', { count: n })} · ${formatDate(r.lastActivityAt, locale, u.timeZone)}` });
+      blocks.push({ kind: 'item', title: r.title, url: `${base}${r.url}`, meta: `${t('email.digest.activity', { count: r.newCount })} · ${formatDate(r.lastActivityAt, locale, u.timeZone)}` });
     }
     const weekly = [...windows.values()].some((w) => at.getTime() - new Date(w).getTime() > DAY);
     const unsubscribe = `${base}/email/unsubscribe/${unsubscribeToken(mailSecret(config.dataDir), { userId: u.id, groupId: null })}`;
@@ -146,7 +108,7 @@ export function createDigests(deps: Deps) {
       blocks,
       footer: { text: t('email.digest.footer'), links: [{ label: t('email.notify.settings'), url: `${base}/profile/email` }, { label: t('email.digest.unsubscribe'), url: unsubscribe }] },
     });
-    const count = new Set(items.map((i) => i.id)).size;
+    const count = new Set(items.map((i) => i.url)).size;
     await inTx(deps, async (tx) => {
       await enqueueJob(
         tx,

@@ -65,7 +65,7 @@ describe.each(engines)('membership on %s', (engine) => {
       [alice.name, 'I bake bread'],
       [bob.name, ''],
     ]);
-    const notified = await app.db.selectFrom('notifications').select('userId').where('kind', '=', 'join_request').where('groupId', '=', g.id).where('actorId', '=', alice.id).execute();
+    const notified = await app.db.selectFrom('notifications').select('userId').where('reason', '=', 'admin').where('subjectKind', '=', 'join_request').where('groupId', '=', g.id).where('actorId', '=', alice.id).execute();
     expect(notified.map((n) => n.userId).sort()).toEqual([admin.id, groupAdmin.id].sort());
     const page = await app.groups.overview(await groupAdmin.actor(), g.slug);
     expect(page.pendingRequests).toBe(2);
@@ -76,8 +76,10 @@ describe.each(engines)('membership on %s', (engine) => {
     await expect(app.groups.decide(await groupAdmin.actor(), g.slug, { requestId: r2.id, decision: 'approve' })).rejects.toMatchObject({ kind: 'not_found' });
     expect(rolesOf(await alice.actor()).get(g.id)).toBe('member');
     expect(rolesOf(await bob.actor()).has(g.id)).toBe(false);
-    const notes = await app.db.selectFrom('notifications').select(['userId', 'kind']).where('groupId', '=', g.id).where('kind', 'in', ['join_approved', 'join_refused']).execute();
-    expect(notes).toEqual(expect.arrayContaining([{ userId: alice.id, kind: 'join_approved' }, { userId: bob.id, kind: 'join_refused' }]));
+    const notes = await app.db.selectFrom('notifications').innerJoin('notices', 'notices.id', 'notifications.noticeId').select(['notifications.userId', 'notices.type']).where('notifications.groupId', '=', g.id).where('notices.type', 'in', ['join.approved', 'join.refused']).execute();
+    expect(notes).toEqual(expect.arrayContaining([{ userId: alice.id, type: 'join.approved' }, { userId: bob.id, type: 'join.refused' }]));
+    // Handled requests no longer wait in the admins' inboxes.
+    expect(await app.notifications.unread(await groupAdmin.actor())).toBe(0);
     expect(await count(g.id)).toBe(3);
     expect((await app.groups.requests(await groupAdmin.actor(), g.slug)).requests).toEqual([]);
   });

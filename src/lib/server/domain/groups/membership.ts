@@ -8,6 +8,7 @@ import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { authorize, userIdOf, type Actor } from '../../policy';
 import { groupFacts, groupSeenBySlug } from './group';
+import { markItemHandled } from '../notifications';
 import { DecideRequestInput, JoinRequestInput, MemberInput, SetRoleInput } from './schemas';
 
 /**
@@ -57,13 +58,6 @@ async function assertAnotherAdmin(tx: Tx, groupId: string, userId: string, leavi
   conflict('last_admin');
 }
 
-async function notify(tx: Tx, userId: string, kind: string, actorId: string | null, groupId: string, data: Record<string, unknown>, at: Date) {
-  await tx
-    .insertInto('notifications')
-    .values({ id: newId(), userId, kind, actorId, groupId, discussionId: null, commentId: null, data: JSON.stringify(data), createdAt: at.toISOString(), readAt: null })
-    .execute();
-}
-
 /** Joining, requests to join, leaving, and managing members. */
 export function membershipCommands(deps: Deps) {
   const { db, clock } = deps;
@@ -91,8 +85,6 @@ export function membershipCommands(deps: Deps) {
       const id = newId();
       const now = clock.now();
       await tx.insertInto('joinRequests').values({ id, groupId: g.id, userId: uid, message: input.message, status: 'pending', createdAt: now.toISOString(), decidedBy: null, decidedAt: null }).execute();
-      const admins = await tx.selectFrom('memberships').select('userId').where('groupId', '=', g.id).where('role', '=', 'admin').execute();
-      for (const a of admins) await notify(tx, a.userId, 'join_request', uid, g.id, { requestId: id }, now);
       await recordEvent(tx, { type: 'join.requested', groupId: g.id, actorId: uid, data: { requestId: id } }, now);
       return { id, status: 'pending' as const };
     });
@@ -128,7 +120,8 @@ export function membershipCommands(deps: Deps) {
       const status = input.decision === 'approve' ? 'approved' : 'refused';
       await tx.updateTable('joinRequests').set({ status, decidedBy: by, decidedAt: now.toISOString() }).where('id', '=', r.id).execute();
       if (status === 'approved') await addMember(tx, g.id, r.userId, 'member', now);
-      await notify(tx, r.userId, status === 'approved' ? 'join_approved' : 'join_refused', by, g.id, { requestId: r.id, groupSlug: g.slug, groupName: g.name }, now);
+      // Handled: the other admins' notifications of this request are read.
+      await markItemHandled(tx, r.id, now.toISOString(), deps.inboxLive);
       await recordEvent(tx, { type: status === 'approved' ? 'join.approved' : 'join.refused', groupId: g.id, actorId: by, data: { requestId: r.id, userId: r.userId } }, now);
       return { id: r.id, status };
     });

@@ -1,0 +1,92 @@
+import type { Config } from '../../config';
+import type { MailMessage } from '../../kernel/outbox';
+import { isLocale, translator, formatDate, type T } from '../../../i18n';
+import type { Notice, NoticeData, Recipient } from '../notifications';
+import { absolutize, renderMail, type Block } from './mail-render';
+import { reasonUnsubscribeToken } from './reason-tokens';
+import { mailSecret, replyLocalPart, unsubscribeToken } from './tokens';
+
+export const listId = (slug: string, domain: string) => `${slug}.${domain}`;
+/** A display name for a raw header: quoted ASCII, or an RFC 2047 encoded word. */
+const phrase = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '')}"` : `=?UTF-8?B?${Buffer.from(name).toString('base64')}?=`);
+
+/** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */
+export function summaryText(t: T, d: NoticeData, reason: string): string {
+  const specific = `${d.summary.key}.${reason}`;
+  const s = t(specific, d.summary.params);
+  return s === specific ? t(d.summary.key, d.summary.params) : s;
+}
+
+/**
+ * One mail about one notice, or about several of the same discussion or conversation (what
+ * waited in a merge window), fully rendered in the recipient's language. Threading headers
+ * keep a discussion in one thread; a discussion's mail carries the member's signed reply
+ * address; every mail has a one-click unsubscribe matching why it was sent.
+ */
+export function noticeMail(config: Config, notices: Notice[], r: Recipient): MailMessage {
+  const n = notices[notices.length - 1];
+  const d = n.data;
+  const locale = isLocale(r.locale) ? r.locale : 'fr';
+  const t = translator(locale);
+  const secret = mailSecret(config.dataDir);
+  const domain = config.mailDomain;
+  const base = config.baseUrl;
+  const byLevel = r.choice === 'level';
+  const unsubscribe = `${base}/email/unsubscribe/${byLevel ? unsubscribeToken(secret, { userId: r.userId, groupId: n.groupId }) : reasonUnsubscribeToken(secret, { userId: r.userId, reason: r.reason })}`;
+  const open = t(`email.open.${n.subjectKind}`) === `email.open.${n.subjectKind}` ? t('email.notify.open') : t(`email.open.${n.subjectKind}`);
+  const merged = notices.length > 1;
+
+  const blocks: Block[] = [];
+  if (merged) {
+    blocks.push({ kind: 'meta', text: t('email.merged', { count: notices.length, title: d.title }) });
+    for (const x of notices) {
+      blocks.push({ kind: 'meta', text: `${x.data.actor?.name ?? ''} · ${formatDate(x.createdAt, locale, r.timeZone)}` });
+      if (x.data.body) blocks.push({ kind: 'html', html: absolutize(x.data.body.html, base), text: x.data.body.text });
+      else if (x.data.excerpt) blocks.push({ kind: 'para', text: x.data.excerpt });
+    }
+    blocks.push({ kind: 'action', label: open, url: `${base}${notices[0].data.url}` });
+  } else {
+    blocks.push({ kind: 'meta', text: summaryText(t, d, r.reason) });
+    if (d.thread && !d.thread.reply) blocks.push({ kind: 'heading', text: d.title });
+    if (d.body) blocks.push({ kind: 'html', html: absolutize(d.body.html, base), text: d.body.text });
+    else if (d.excerpt) blocks.push({ kind: 'para', text: d.excerpt });
+    blocks.push({ kind: 'action', label: open, url: `${base}${d.url}` });
+  }
+  const settings = d.group && byLevel ? `${base}/groups/${d.group.slug}/email` : `${base}/profile/notifications`;
+  const { text, html } = renderMail({
+    locale,
+    title: d.title,
+    blocks,
+    footer: {
+      text: d.replyTo ? t('email.notify.footer', { group: d.group?.name ?? '' }) : d.group && byLevel ? t('email.notify.footer_group', { group: d.group.name }) : t('email.notify.footer_personal'),
+      links: [
+        { label: t('email.notify.settings'), url: settings },
+        { label: byLevel && d.group ? t('email.notify.unsubscribe', { group: d.group.name }) : t('email.notify.unsubscribe_reason'), url: unsubscribe },
+      ],
+    },
+  });
+
+  const headers: Record<string, string> = {
+    'List-Unsubscribe': `<${unsubscribe}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    'Auto-Submitted': 'auto-generated',
+  };
+  if (d.group) {
+    headers['List-Id'] = `${phrase(d.group.name)} <${listId(d.group.slug, domain)}>`;
+    headers['List-Post'] = `<mailto:${d.group.slug}@${domain}>`;
+  }
+  const root = d.thread ? `<${d.thread.root}@${domain}>` : null;
+  if (root && (d.thread!.reply || merged)) Object.assign(headers, { 'In-Reply-To': root, References: root });
+  const subject = d.thread ? `${d.thread.reply || merged ? 'Re: ' : ''}${d.thread.subject}` : summaryText(t, d, r.reason);
+  return {
+    to: r.email,
+    subject,
+    text,
+    html,
+    // Stable: a retry is the same mail. Merged mails are named after their first notification.
+    messageId: merged ? `<m-${r.notificationId}@${domain}>` : d.thread ? `<${d.thread.item}@${domain}>` : `<n-${n.id}@${domain}>`,
+    fromName: d.actor ? (d.group ? `${d.actor.name} (${d.group.name})` : d.actor.name) : undefined,
+    replyTo: d.replyTo ? `${replyLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt))}@${domain}` : undefined,
+    headers,
+  };
+}

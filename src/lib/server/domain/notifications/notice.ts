@@ -1,0 +1,71 @@
+import type { Tx } from '../../db/connect';
+import type { EventType, RecordedEvent } from '../../kernel/events';
+import type { Deps } from '../../kernel/deps';
+import type { Actor } from '../../policy';
+import type { Reason } from './reasons';
+
+/**
+ * What a notice is about. Each kind is declared by the feature that owns it, with the SQL
+ * that says who may still read it (see `SubjectVisibility`).
+ */
+export type SubjectKind = string;
+
+/** A message of the dictionaries with its parameters, translated for each recipient. */
+export type MsgRef = { key: string; params: Record<string, string | number> };
+
+/** The content of a notice, the same for every channel; each renders it in the member's language. */
+export type NoticeData = {
+  /** The thing's title (a discussion's title, a room's name, a group's name). */
+  title: string;
+  /** Path inside the app that opens the exact item. */
+  url: string;
+  /**
+   * One line saying what happened. Channels look up `<key>.<reason>` first ("mentioned you",
+   * "replied to your discussion"), then `<key>`.
+   */
+  summary: MsgRef;
+  /** A short plain-text excerpt for lists and push. */
+  excerpt?: string;
+  /** The whole text, for mail. */
+  body?: { text: string; html: string };
+  group?: { slug: string; name: string } | null;
+  actor?: { id: string; name: string } | null;
+  /** Mail threading: Message-ID keys of the thread's root and of this item, and the thread's subject. */
+  thread?: { root: string; item: string; reply: boolean; subject: string };
+  /** Answering the mail posts here. */
+  replyTo?: { kind: 'discussion'; id: string };
+};
+
+/** A notice as stored: one per event, shared by everyone told of it. */
+export type Notice = {
+  id: string;
+  type: string;
+  subjectKind: SubjectKind;
+  subjectId: string;
+  itemId: string | null;
+  groupId: string | null;
+  actorId: string | null;
+  data: NoticeData;
+  createdAt: string;
+};
+
+/** Someone who should hear of an event, and why. */
+export type Candidate = { userId: string; reason: Reason };
+
+/** What a feature says about one of its events: what happened, to whom it matters, who may read it. */
+export type Announcement = {
+  subject: { kind: SubjectKind; id: string };
+  itemId: string | null;
+  groupId: string | null;
+  data: NoticeData;
+  /** Computed set-wise (one query per reason), never one member at a time. */
+  candidates: Candidate[];
+  /** Members of this group who want every message on some channel (reason `member`): each channel finds its own. */
+  everyMessageOf?: string | null;
+  /** The policy, asked for each recipient (their roles in `groupId` are loaded set-wise). */
+  mayRead(actor: Actor): boolean;
+};
+
+/** Declared by a feature next to its events: from one event to its announcement (or nothing). */
+export type Notifier<K extends EventType> = (tx: Tx, e: RecordedEvent<K>, deps: Deps) => Promise<Announcement | null>;
+export type Notifiers = { [K in EventType]?: Notifier<K> };
