@@ -36,6 +36,14 @@ if (!process.env.SKIP_CHECK) {
   if (c.status === 0) passed += 1;
   else failed += 1;
 }
+if (!process.env.SKIP_CHECK) {
+  // Feature boundaries count as one test: features tell people through the notification
+  // pipeline, mail reads no other feature (see .dependency-cruiser.cjs).
+  console.log('\n=== feature boundaries ===');
+  const d = spawnSync(process.execPath, ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src/lib/server', '--config', '.dependency-cruiser.cjs'], { stdio: 'inherit' });
+  if (d.status === 0) passed += 1;
+  else failed += 1;
+}
 if (!process.env.SKIP_UNIT) run('unit-and-integration', ['--config', 'vitest.config.ts']);
 if (!process.env.SKIP_E2E) {
   if (!process.env.SKIP_BUILD) {

@@ -5,6 +5,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
   const instance = await locals.app.instance.get();
   // Unread direct messages for the navigation's badge (one indexed query; 0 for visitors).
   const directUnread = locals.user ? await locals.app.chat.directUnreadTotal(locals.actor) : 0;
+  // The bell: unread notifications, a counter kept on write (one primary-key read).
+  const inboxUnread = locals.user ? await locals.app.notifications.unread(locals.actor) : 0;
   return {
     user: locals.user ? { id: locals.user.id, name: locals.user.name, handle: locals.user.handle, avatarFileId: locals.user.avatarFileId } : null,
     locale: locals.locale,
@@ -13,5 +15,6 @@ export const load: LayoutServerLoad = async ({ locals }) => {
     openRegistration: instance?.openRegistration === 1,
     isAdmin: can(locals.actor, 'instance.admin'),
     directUnread,
+    inboxUnread,
   };
 };

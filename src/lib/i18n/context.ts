@@ -1,11 +1,11 @@
 import { getContext, setContext } from 'svelte';
-import { formatDate, translator, type Locale, type T } from './index';
+import { formatDate, relativeTime, translator, type Locale, type T } from './index';
 
 const KEY = Symbol('i18n');
 const cache = new Map<Locale, T>();
 const tFor = (l: Locale) => cache.get(l) ?? (cache.set(l, translator(l)), cache.get(l)!);
 
-export type I18n = { t: T; locale: () => Locale; date: (iso: string, style?: 'short' | 'long') => string };
+export type I18n = { t: T; locale: () => Locale; date: (iso: string, style?: 'short' | 'long') => string; ago: (iso: string) => string };
 
 /** Called once by the root layout with getters, so a language change re-renders everything. */
 export function provideI18n(locale: () => Locale, timeZone: () => string) {
@@ -13,6 +13,7 @@ export function provideI18n(locale: () => Locale, timeZone: () => string) {
     t: (k, p) => tFor(locale())(k, p),
     locale,
     date: (iso, style = 'short') => formatDate(iso, locale(), timeZone(), style),
+    ago: (iso) => relativeTime(iso, locale(), timeZone()),
   };
   setContext(KEY, i18n);
   return i18n;

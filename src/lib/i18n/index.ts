@@ -81,3 +81,21 @@ export function formatDate(iso: string | Date, locale: Locale, timeZone: string,
   }
   return f.format(d);
 }
+
+const relatives = new Map<Locale, Intl.RelativeTimeFormat>();
+/**
+ * "5 min ago", "il y a 3 h", "gisteren": a relative time for lists, falling back to the
+ * date after a week. Rendered on the server at request time, so it is exact when sent.
+ */
+export function relativeTime(iso: string | Date, locale: Locale, timeZone: string, now: Date = new Date()): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const s = Math.round((d.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(s);
+  if (abs >= 7 * 86400) return formatDate(d, locale, timeZone);
+  let f = relatives.get(locale);
+  if (!f) relatives.set(locale, (f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' })));
+  if (abs < 60) return f.format(0, 'second');
+  if (abs < 3600) return f.format(Math.trunc(s / 60), 'minute');
+  if (abs < 86400) return f.format(Math.trunc(s / 3600), 'hour');
+  return f.format(Math.trunc(s / 86400), 'day');
+}

@@ -84,6 +84,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     log,
   );
 
+  const discussions = createDiscussionsService(deps);
   const app = {
     config,
     deps,
@@ -97,9 +98,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     instance: createInstanceService(deps),
     accounts: createAccountsService(deps),
     groups: createGroupsService(deps),
-    discussions: createDiscussionsService(deps),
+    discussions,
     files: createFilesService(deps),
-    email: { ...createEmailService(deps), digests },
+    email: { ...createEmailService(deps, discussions), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },

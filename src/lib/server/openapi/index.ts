@@ -2,6 +2,7 @@ import accounts from './accounts';
 import groups from './groups';
 import discussions from './discussions';
 import chat from './chat';
+import notifications from './notifications';
 
 /**
  * The OpenAPI document of /api/v1, assembled from one fragment per feature. Request bodies
@@ -9,7 +10,7 @@ import chat from './chat';
  * validation cannot drift apart.
  */
 export function openApiDocument(baseUrl: string) {
-  const fragments = [accounts, groups, discussions, chat];
+  const fragments = [accounts, groups, discussions, chat, notifications];
   return {
     openapi: '3.1.0',
     info: { title: 'Ruche API', version: '1', description: 'JSON API of Ruche. Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one on your profile). Errors are `{ error: { code, message, issues[] } }`; messages follow Accept-Language or your profile language.' },

@@ -1,9 +1,9 @@
 import { inTx, type Deps } from '../../kernel/deps';
+import type { Actor } from '../../policy';
 import { isDomainError } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { enqueueJob, type MailMessage } from '../../kernel/outbox';
 import { isLocale, negotiateLocale, translator, type Locale } from '../../../i18n';
-import type { DiscussionsService } from '../discussions/discussions.service';
 import type { Sessions } from '../accounts/sessions';
 import { renderMail } from './mail-render';
 import { replyBody } from './quotes';
@@ -70,7 +70,16 @@ export function failedRecipients(m: InboundMail): { address: string; reason: str
   return out;
 }
 
-export function createInbound(deps: Deps, ports: { discussions: DiscussionsService; sessions: Sessions }) {
+/**
+ * How mail posts: the same functions the pages call (given by the composition root, so mail
+ * never imports the features it posts into).
+ */
+export type PostingPorts = {
+  reply(actor: Actor, raw: unknown): Promise<{ id: string }>;
+  create(actor: Actor, raw: unknown): Promise<{ id: string }>;
+};
+
+export function createInbound(deps: Deps, ports: { discussions: PostingPorts; sessions: Sessions }) {
   const { db, clock, config } = deps;
   const domain = config.mailDomain.toLowerCase();
 

@@ -6,7 +6,7 @@ import { notFound, unauthenticated } from '../../kernel/errors';
 import { parse } from '../../kernel/validate';
 import { recordEvent } from '../../kernel/outbox';
 import { authorize, isUser, type Actor } from '../../policy';
-import { groupBySlugOr404, groupFactsOf } from '../discussions/discussions.repo';
+import { findGroupBySlug, groupFacts } from '../groups/group';
 import { nextDigestTime } from './schedule';
 import { mailSecret, verifyUnsubscribeToken } from './tokens';
 
@@ -125,9 +125,9 @@ export function createEmailPrefs(deps: Deps) {
     /** One group's level for the member (null = their default), for the group's mail page. */
     async groupSettings(actor: Actor, raw: unknown) {
       const { groupSlug } = parse(GroupLevelInput.pick({ groupSlug: true }), raw);
-      const g = await groupBySlugOr404(db, groupSlug);
-      authorize(actor, 'group.read', groupFactsOf(g));
-      authorize(actor, 'email.groupSettings', groupFactsOf(g));
+      const g = (await findGroupBySlug(db, groupSlug)) ?? notFound();
+      authorize(actor, 'group.read', groupFacts(g));
+      authorize(actor, 'email.groupSettings', groupFacts(g));
       if (!isUser(actor)) return unauthenticated();
       const p = await db.selectFrom('emailGroupPrefs').select('level').where('userId', '=', actor.userId).where('groupId', '=', g.id).executeTakeFirst();
       const s = await settingsOf(db, actor.userId);
@@ -137,9 +137,9 @@ export function createEmailPrefs(deps: Deps) {
     /** Sets the member's level for one group ('default' follows their general setting). */
     async saveGroupLevel(actor: Actor, raw: unknown) {
       const input = parse(GroupLevelInput, raw);
-      const g = await groupBySlugOr404(db, input.groupSlug);
-      authorize(actor, 'group.read', groupFactsOf(g));
-      authorize(actor, 'email.groupSettings', groupFactsOf(g));
+      const g = (await findGroupBySlug(db, input.groupSlug)) ?? notFound();
+      authorize(actor, 'group.read', groupFacts(g));
+      authorize(actor, 'email.groupSettings', groupFacts(g));
       if (!isUser(actor)) return unauthenticated();
       await inTx(deps, async (tx) => {
         const now = clock.now();
