@@ -119,7 +119,7 @@ async function carryOver(db: Kysely<any>, rows: Old[]) {
       n = { type: 'join.requested', subjectKind: 'join_request', subjectId: o.groupId!, itemId: data.requestId ?? null, reason: 'admin', dedupe: `admin:${data.requestId ?? o.id}`, data: { title: g.name, url: `/groups/${g.slug}/requests`, summary: { key: 'notify.join_requested', params: { name: actor?.name ?? '', group: g.name } } } };
     } else if ((o.kind === 'join_approved' || o.kind === 'join_refused') && g) {
       const approved = o.kind === 'join_approved';
-      n = { type: 'join.decided', subjectKind: 'group', subjectId: o.groupId!, itemId: data.requestId ?? null, reason: 'participant', dedupe: `participant:${data.requestId ?? o.id}`, data: { title: g.name, url: `/groups/${g.slug}`, summary: { key: approved ? 'notify.join_approved' : 'notify.join_refused', params: { group: g.name } } } };
+      n = { type: 'join.decided', subjectKind: 'group', subjectId: o.groupId!, itemId: data.requestId ?? null, reason: 'replied', dedupe: `replied:${data.requestId ?? o.id}`, data: { title: g.name, url: `/groups/${g.slug}`, summary: { key: approved ? 'notify.join_approved' : 'notify.join_refused', params: { group: g.name } } } };
     }
     if (!n) continue;
     await db

@@ -43,7 +43,8 @@ async function decided(tx: Parameters<NonNullable<Notifiers['join.requested']>>[
     subject: { kind: 'group', id: g.id },
     itemId: d.requestId,
     groupId: g.id,
-    candidates: [{ userId: d.userId, reason: 'participant' as const }],
+    // An answer to what the member asked.
+    candidates: [{ userId: d.userId, reason: 'replied' as const }],
     // The member who asked may always know the answer about a group they asked to join.
     mayRead: () => true,
     data: {

@@ -28,6 +28,7 @@ export function inboxChannel(live?: InboxLive): Channel {
       return rows.map((r) => r.userId);
     },
     async deliver(tx, _notice, to, at) {
+      if (to.length === 0) return;
       await tx.updateTable('notifications').set({ inInbox: 1 }).where('id', 'in', to.map((r) => r.notificationId)).where('readAt', 'is', null).execute();
       await bumpUnread(tx, to.map((r) => r.userId), 1, at.toISOString());
       const users = to.map((r) => r.userId);
