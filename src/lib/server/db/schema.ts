@@ -375,6 +375,7 @@ export interface EmailGroupPrefsTable {
 export interface EmailInboundTable {
   id: string;
   messageKey: string;
+  /** The From address when authenticated, else "unverified:<address>" (hourly limits count them apart). */
   sender: string;
   recipient: string;
   outcome: string;

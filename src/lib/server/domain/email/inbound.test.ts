@@ -117,4 +117,13 @@ describe.each(engines)('%s: reply and post by email over SMTP', (engine) => {
     const b = await bounces(c.emails.anne);
     expect(b.filter((m) => m.text.includes('trop de messages'))).toHaveLength(1);
   });
+
+  it('forged mail in a member’s name does not use up the member’s own hourly allowance', async () => {
+    const c = await makeMailCircle(app, {});
+    const mail = { envelopeFrom: c.emails.bert, from: c.emails.bert, recipient: `${c.g.slug}@ruche.test`, subject: 'x', text: 'x', html: null, headers: {}, contentType: 'text/plain', attachments: [], raw: Buffer.from('x') };
+    const forged = { from: false, envelope: false, fromAddress: c.emails.bert, summary: 'dmarc=fail' };
+    for (let i = 0; i <= INBOUND_PER_HOUR + 2; i++) await app.email.receive({ ...mail, auth: forged, messageId: `<forged-${i}@x>` });
+    const real = await app.email.receive({ ...mail, subject: 'Real', auth: { ...forged, from: true, envelope: true, summary: 'dmarc=pass' }, messageId: '<real@x>' });
+    expect(real.kind).toBe('posted');
+  });
 });

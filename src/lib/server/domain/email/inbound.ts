@@ -81,6 +81,13 @@ export function failedRecipients(m: InboundMail): { address: string; reason: str
   return out;
 }
 
+/**
+ * Who a mail counts against for the hourly limit: the From address when it is proven,
+ * otherwise a separate "unverified" count, so forged mail in a member's name cannot use up
+ * the member's own allowance and silence their real mail.
+ */
+const senderKey = (m: InboundMail, sender: string) => (m.auth.from && m.auth.fromAddress === sender ? sender : `unverified:${sender}`);
+
 export function createInbound(deps: Deps, ports: { discussions: DiscussionsService; sessions: Sessions }) {
   const { db, clock, config } = deps;
   const domain = config.mailDomain.toLowerCase();
@@ -156,7 +163,7 @@ export function createInbound(deps: Deps, ports: { discussions: DiscussionsServi
       const key = `${m.messageId ?? newId()}|${recipient}`;
       const fresh = await db
         .insertInto('emailInbound')
-        .values({ id: newId(), messageKey: key, sender, recipient, outcome: 'received', createdAt: now.toISOString() })
+        .values({ id: newId(), messageKey: key, sender: senderKey(m, sender), recipient, outcome: 'received', createdAt: now.toISOString() })
         .onConflict((oc) => oc.column('messageKey').doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -214,7 +221,7 @@ export function createInbound(deps: Deps, ports: { discussions: DiscussionsServi
         return { kind: 'ignored', reason: 'loop' };
       }
       const since = new Date(now.getTime() - 3600_000).toISOString();
-      const recent = await db.selectFrom('emailInbound').select((eb) => eb.fn.countAll<number>().as('n')).where('sender', '=', sender).where('createdAt', '>', since).executeTakeFirstOrThrow();
+      const recent = await db.selectFrom('emailInbound').select((eb) => eb.fn.countAll<number>().as('n')).where('sender', '=', senderKey(m, sender)).where('createdAt', '>', since).executeTakeFirstOrThrow();
       const user = await db.selectFrom('users').select(['id', 'email', 'locale', 'disabledAt']).where('email', '=', sender).executeTakeFirst();
       if (Number(recent.n) > INBOUND_PER_HOUR) {
         // One explanation when the limit is crossed, then silence (no bounce storms).
