@@ -68,7 +68,7 @@ export type AuthFacts = {
   /** DMARC result for the From domain: pass, fail, none (no policy published), temperror… */
   dmarc: string;
   /** Domains whose DKIM signature passed. */
-  dkimPass: string[];
+  dkimPass: readonly string[];
   /** The domain SPF passed for (MAIL FROM's, or HELO's for the null sender), if it passed. */
   spfPass: string | null;
 };
