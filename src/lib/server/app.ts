@@ -16,6 +16,7 @@ import { createFilesService } from './domain/files/files.service';
 import { createChatService } from './domain/chat/chat.service';
 import { createEmailService } from './domain/email/email.service';
 import { createDigests } from './domain/email/digest';
+import { createMailSender } from './domain/email/send';
 import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
 import { createPipeline, inboxChannel, createNotificationsService, unreadCount, type Notifiers, type SubjectVisibility } from './domain/notifications';
@@ -56,6 +57,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log, noticeSubjects: subjects };
   const digests = createDigests(deps, [discussionDigest]);
+  // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
+  const sendMail = createMailSender(deps, mail);
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
@@ -77,7 +80,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     h,
     clock,
     {
-      'mail.send': (m) => mail.send(m, config.mailFrom),
+      'mail.send': async (m) => void (await sendMail(m)),
       'digest.build': async (p) => void (await digests.build(p)),
       'mail.flush': async (p) => void (await mailChannel.flush(p)),
     },

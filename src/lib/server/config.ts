@@ -1,35 +1,65 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { isIP } from 'node:net';
+
+/** One IP address or CIDR block ("192.0.2.25", "10.0.0.0/8", "2001:db8::/32"), normalised to CIDR. */
+function toCidr(s: string): string | null {
+  const [addr, bits, ...rest] = s.trim().split('/');
+  const family = isIP(addr ?? '');
+  if (!family || rest.length) return null;
+  const max = family === 4 ? 32 : 128;
+  if (bits === undefined) return `${addr}/${max}`;
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return null;
+  return `${addr}/${Number(bits)}`;
+}
 
 /**
  * Configuration: environment variables parsed by one schema at start-up, with embedded
  * defaults, so `npm start` works on a fresh machine and a typo fails early and clearly.
  */
-const Env = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  BASE_URL: z.url({ message: 'BASE_URL must be a full URL such as https://ruche.example.org' }).optional(),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .refine((s) => s.startsWith('postgres://') || s.startsWith('postgresql://') || s.startsWith('sqlite:') || s === '', {
-      message: 'DATABASE_URL must be postgres://user:pass@host/db, or sqlite:/path/to/file.db',
-    })
-    .optional(),
-  SMTP_URL: z
-    .string()
-    .refine((s) => /^smtps?:\/\//.test(s), { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' })
-    .optional(),
-  MAIL_FROM: z.string().optional(),
-  MAIL_DOMAIN: z.string().optional(),
-  SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
-  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
-  REDIS_URL: z
-    .string()
-    .refine((s) => /^rediss?:\/\//.test(s), { message: 'REDIS_URL must look like redis://host:6379' })
-    .optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-});
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    BASE_URL: z.url({ message: 'BASE_URL must be a full URL such as https://ruche.example.org' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .refine((s) => s.startsWith('postgres://') || s.startsWith('postgresql://') || s.startsWith('sqlite:') || s === '', {
+        message: 'DATABASE_URL must be postgres://user:pass@host/db, or sqlite:/path/to/file.db',
+      })
+      .optional(),
+    SMTP_URL: z
+      .string()
+      .refine((s) => /^smtps?:\/\//.test(s), { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' })
+      .optional(),
+    MAIL_FROM: z.string().optional(),
+    MAIL_DOMAIN: z.string().optional(),
+    SMTP_IN_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+    MAIL_TRUSTED_RELAYS: z
+      .string()
+      .refine((s) => s.split(',').every((p) => toCidr(p) !== null), {
+        message: 'MAIL_TRUSTED_RELAYS must be IP addresses or CIDR blocks separated by commas, such as 192.0.2.25,10.0.0.0/8',
+      })
+      .optional(),
+    MAIL_TRUSTED_AUTHSERV_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, { message: 'MAIL_TRUSTED_AUTHSERV_ID must be the host name your relay writes first in its Authentication-Results header, such as mx.example.org' })
+      .optional(),
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+    REDIS_URL: z
+      .string()
+      .refine((s) => /^rediss?:\/\//.test(s), { message: 'REDIS_URL must look like redis://host:6379' })
+      .optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((e, ctx) => {
+    // Half a relay configuration would either trust nothing or trust any header: say which half is missing.
+    if (e.MAIL_TRUSTED_RELAYS && !e.MAIL_TRUSTED_AUTHSERV_ID)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_TRUSTED_AUTHSERV_ID'], message: 'MAIL_TRUSTED_AUTHSERV_ID is required with MAIL_TRUSTED_RELAYS: the host name your relay writes first in its Authentication-Results header' });
+    if (e.MAIL_TRUSTED_AUTHSERV_ID && !e.MAIL_TRUSTED_RELAYS)
+      ctx.addIssue({ code: 'custom', path: ['MAIL_TRUSTED_RELAYS'], message: 'MAIL_TRUSTED_RELAYS is required with MAIL_TRUSTED_AUTHSERV_ID: the IP addresses of the relay that delivers mail to SMTP_IN_PORT' });
+  });
 
 export type Config = {
   port: number;
@@ -41,6 +71,13 @@ export type Config = {
   mailFrom: string;
   mailDomain: string;
   smtpInPort: number;
+  /**
+   * Inbound mail from these addresses (CIDR) comes through a relay that checked SPF, DKIM and
+   * DMARC itself: its `Authentication-Results` header (authserv-id `mailAuthservId`) is
+   * believed instead of checking again. Empty: every sender is checked here.
+   */
+  mailTrustedRelays: string[];
+  mailAuthservId: string | null;
   maxUploadBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Redis for realtime fan-out and presence across processes; without it, in memory. */
@@ -75,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailDomain: e.MAIL_DOMAIN ?? host,
     mailFrom: e.MAIL_FROM ?? `Ruche <noreply@${e.MAIL_DOMAIN ?? host}>`,
     smtpInPort: e.SMTP_IN_PORT,
+    mailTrustedRelays: e.MAIL_TRUSTED_RELAYS ? e.MAIL_TRUSTED_RELAYS.split(',').map((p) => toCidr(p)!) : [],
+    mailAuthservId: e.MAIL_TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,

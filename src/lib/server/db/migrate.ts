@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-chat';
 import * as m003discussions from './migrations/003-discussions';
 import * as m004email from './migrations/004-email';
 import * as m005chatFiles from './migrations/005-chat-files';
+import * as m006mailTrust from './migrations/006-mail-trust';
 import * as m011notifications from './migrations/011-notifications';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
@@ -15,6 +16,7 @@ export const migrations: [string, Migration][] = [
   ['003-discussions', m003discussions],
   ['004-email', m004email],
   ['005-chat-files', m005chatFiles],
+  ['006-mail-trust', m006mailTrust],
   ['011-notifications', m011notifications],
 ];
 

@@ -38,6 +38,7 @@ export interface Database {
   emailSettings: EmailSettingsTable;
   emailGroupPrefs: EmailGroupPrefsTable;
   emailInbound: EmailInboundTable;
+  emailPending: EmailPendingTable;
 }
 
 export interface InstanceTable {
@@ -426,8 +427,37 @@ export interface EmailGroupPrefsTable {
 export interface EmailInboundTable {
   id: string;
   messageKey: string;
+  /** The From address when authenticated, else "unverified:<address>" (hourly limits count them apart). */
   sender: string;
   recipient: string;
   outcome: string;
   createdAt: string;
+}
+
+/**
+ * A mail in a member's name that could not be authenticated: posted only when the member
+ * confirms it (single-use link, expires). The raw message is the file `eml` under DATA_DIR.
+ */
+export interface EmailPendingTable {
+  id: string;
+  userId: string;
+  kind: 'reply' | 'discussion';
+  discussionId: string | null;
+  groupId: string | null;
+  /** Title of the new discussion ('' for a reply). */
+  title: string;
+  body: string;
+  subject: string;
+  /** The From: address, as written. */
+  sender: string;
+  /** Why it was not authenticated, in a few words. */
+  auth: string;
+  /** JSON: [{ name, size }] of the attachments, to show before posting. */
+  files: string;
+  eml: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  /** 'posted:<id>' or 'refused:<code>' once used. */
+  outcome: string | null;
 }

@@ -24,6 +24,11 @@ export type MailMessage = {
   fromName?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /**
+   * Goes even to an address marked as failing: login links, password resets and the
+   * address confirmation itself, without which a member could be locked out.
+   */
+  essential?: boolean;
 };
 
 /**

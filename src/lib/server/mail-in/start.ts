@@ -4,9 +4,9 @@ import { handleOneClick } from './one-click';
 import { startInboundSmtp, type InboundServer } from './smtp-in';
 
 /**
- * The mail parts of the production entry: the inbound SMTP server (SMTP_IN_PORT; 0 turns
- * it off), the digest scheduler (every minute: enqueue the digests whose local time has
- * passed) and the one-click unsubscribe endpoint.
+ * The mail parts of the production entry: the inbound SMTP server (SMTP_IN_PORT on HOST;
+ * 0 turns it off), the digest scheduler (every minute: enqueue the digests whose local time
+ * has passed, and forget held mail that expired) and the one-click unsubscribe endpoint.
  */
 export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: number } = {}) {
   let smtp: InboundServer | null = null;
@@ -17,19 +17,21 @@ export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: 
     async start() {
       if (app.config.smtpInPort > 0) {
         try {
-          smtp = await startInboundSmtp(app, { port: app.config.smtpInPort, log });
-          log(`mail in on port ${smtp.port} for @${app.config.mailDomain}`);
+          smtp = await startInboundSmtp(app, { port: app.config.smtpInPort, host: app.config.host, log });
+          log(`mail in on ${app.config.host} port ${smtp.port} for @${app.config.mailDomain}`);
         } catch (e) {
           // Several app processes on one host: one of them takes inbound mail, the others serve pages.
           if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
           console.warn(`[ruche] mail in: port ${app.config.smtpInPort} is taken; inbound mail is left to the process holding it`);
         }
       }
-      const tick = () =>
+      const tick = () => {
         void app.email.digests
           .scheduleDue()
           .then((n) => n > 0 && app.jobs.poke())
           .catch((e: Error) => log(`digest scheduler: ${e.message}`));
+        void app.email.purgeHeld().catch((e: Error) => log(`held mail purge: ${e.message}`));
+      };
       timer = setInterval(tick, o.schedulerMs ?? 60_000);
       tick();
     },

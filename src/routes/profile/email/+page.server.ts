@@ -15,6 +15,12 @@ export const actions: Actions = {
     if (res && 'status' in res) return res;
     redirect(303, '/profile/email?saved=1');
   },
+  /** "Confirm my address": mails a link that clears the failing mark once opened. */
+  confirmAddress: async (event) => {
+    const res = await formAction(event, () => event.locals.app.email.requestAddressConfirmation(event.locals.actor));
+    if (res && 'status' in res) return res;
+    redirect(303, `/profile/email?sent=${res.sent ? 1 : 0}`);
+  },
   /** One group's level. */
   group: async (event) => {
     const f = await formObject(event.request);

@@ -3,17 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MailMessage } from '../../kernel/outbox';
 
-/** Port: where outgoing mail goes. */
+/**
+ * Port: where outgoing mail goes. `returnPath` is the envelope sender (MAIL FROM), where
+ * delivery reports come back; without it, the address of `from`.
+ */
 export interface MailTransport {
-  send(msg: MailMessage, from: string): Promise<void>;
+  send(msg: MailMessage, from: string, returnPath?: string): Promise<void>;
 }
 
 const threading = new Set(['in-reply-to', 'references']);
 const header = (msg: MailMessage, name: string) => Object.entries(msg.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 
-function toNodemailer(msg: MailMessage, from: string) {
+function toNodemailer(msg: MailMessage, from: string, returnPath?: string) {
   const fromAddr = from.match(/<([^>]+)>/)?.[1] ?? from;
   return {
+    ...(returnPath ? { envelope: { from: returnPath, to: [msg.to] } } : {}),
     from: msg.fromName ? { name: msg.fromName, address: fromAddr } : from,
     to: msg.to,
     subject: msg.subject,
@@ -35,8 +39,8 @@ export class SmtpMailTransport implements MailTransport {
   constructor(url: string) {
     this.t = nodemailer.createTransport(url);
   }
-  async send(msg: MailMessage, from: string) {
-    await this.t.sendMail(toNodemailer(msg, from));
+  async send(msg: MailMessage, from: string, returnPath?: string) {
+    await this.t.sendMail(toNodemailer(msg, from, returnPath));
   }
 }
 
@@ -47,8 +51,8 @@ export class SmtpMailTransport implements MailTransport {
 export class FileMailTransport implements MailTransport {
   private readonly t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   constructor(readonly dir: string) {}
-  async send(msg: MailMessage, from: string) {
-    const info = await this.t.sendMail(toNodemailer(msg, from));
+  async send(msg: MailMessage, from: string, returnPath?: string) {
+    const info = await this.t.sendMail(toNodemailer(msg, from, returnPath));
     fs.mkdirSync(this.dir, { recursive: true });
     // One file per (Message-ID, recipient): a notification to many members shares its Message-ID.
     const safeId = `${msg.messageId}-${msg.to}`.replace(/[^a-zA-Z0-9._-]/g, '_');
@@ -62,8 +66,8 @@ export class FileMailTransport implements MailTransport {
 
 /** Test fake: keeps messages in memory. */
 export class MemoryMailTransport implements MailTransport {
-  readonly sent: (MailMessage & { from: string })[] = [];
-  async send(msg: MailMessage, from: string) {
-    if (!this.sent.some((m) => m.messageId === msg.messageId && m.to === msg.to)) this.sent.push({ ...msg, from });
+  readonly sent: (MailMessage & { from: string; returnPath?: string })[] = [];
+  async send(msg: MailMessage, from: string, returnPath?: string) {
+    if (!this.sent.some((m) => m.messageId === msg.messageId && m.to === msg.to)) this.sent.push({ ...msg, from, returnPath });
   }
 }

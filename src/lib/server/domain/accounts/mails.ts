@@ -21,5 +21,6 @@ export function accountMail(
     action: { label: t(`accounts.mail.${kind}.action`, p), url: o.url },
     footer: t('accounts.mail.footer', p),
   });
-  return { to: o.to, subject: t(`accounts.mail.${kind}.subject`, p), text, html, messageId: `<${newId()}@${o.mailDomain}>` };
+  // Essential: a member whose address was marked as failing must still be able to log in.
+  return { to: o.to, subject: t(`accounts.mail.${kind}.subject`, p), text, html, messageId: `<${newId()}@${o.mailDomain}>`, essential: true };
 }

@@ -2,19 +2,17 @@ import { inTx, type Deps } from '../../kernel/deps';
 import type { Actor } from '../../policy';
 import { isDomainError } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
-import { enqueueJob, type MailMessage } from '../../kernel/outbox';
+import { enqueueJob, recordEvent, type MailMessage } from '../../kernel/outbox';
 import { isLocale, negotiateLocale, translator, type Locale } from '../../../i18n';
 import type { Sessions } from '../accounts/sessions';
+import type { MailAuth } from './auth';
+import { attachmentsOf, createHeldMail } from './pending';
 import { renderMail } from './mail-render';
 import { replyBody } from './quotes';
-import { mailSecret, verifyReplyLocalPart } from './tokens';
+import { mailSecret, parseBounceLocalPart, verifyReplyLocalPart } from './tokens';
 
-/** A received mail as the inbound surface parsed it (no transport types cross this line). */
-export type InboundMail = {
-  /** Envelope sender (MAIL FROM); '' for the null sender of bounces. */
-  envelopeFrom: string;
-  /** The one envelope recipient this call handles. */
-  recipient: string;
+/** A received message's content, as the mail parser read it (no transport types cross this line). */
+export type MailContent = {
   from: string;
   subject: string;
   messageId: string | null;
@@ -27,9 +25,22 @@ export type InboundMail = {
   attachments: { filename: string; contentType: string; content: Buffer }[];
 };
 
+/** A received mail for one envelope recipient, with what the SMTP session proved about its sender. */
+export type InboundMail = MailContent & {
+  /** Envelope sender (MAIL FROM); '' for the null sender of bounces. */
+  envelopeFrom: string;
+  /** The one envelope recipient this call handles. */
+  recipient: string;
+  /** SPF / DKIM / DMARC verdict (auth.ts): only authenticated mail posts as is. */
+  auth: MailAuth;
+  /** The message as received, kept when it waits for the member's confirmation. */
+  raw: Buffer;
+};
+
 export type InboundOutcome =
   | { kind: 'posted'; discussionId: string; commentId?: string }
-  | { kind: 'ignored'; reason: 'auto_reply' | 'duplicate' | 'loop' }
+  | { kind: 'held'; pendingId: string }
+  | { kind: 'ignored'; reason: 'auto_reply' | 'duplicate' | 'loop' | 'report' | 'unauthenticated' }
   | { kind: 'bounce_recorded'; addresses: string[] }
   | { kind: 'bounced'; reason: BounceReason };
 
@@ -71,12 +82,21 @@ export function failedRecipients(m: InboundMail): { address: string; reason: str
 }
 
 /**
+ * Who a mail counts against for the hourly limit: the From address when it is proven,
+ * otherwise a separate "unverified" count, so forged mail in a member's name cannot use up
+ * the member's own allowance and silence their real mail.
+ */
+const senderKey = (m: InboundMail, sender: string) => (m.auth.from && m.auth.fromAddress === sender ? sender : `unverified:${sender}`);
+
+/**
  * How mail posts: the same functions the pages call (given by the composition root, so mail
  * never imports the features it posts into).
  */
 export type PostingPorts = {
   reply(actor: Actor, raw: unknown): Promise<{ id: string }>;
   create(actor: Actor, raw: unknown): Promise<{ id: string }>;
+  /** A discussion as the actor may see it; "not found" otherwise. */
+  get(actor: Actor, raw: { discussionId: string }): Promise<{ title: string; group: { id: string; name: string } }>;
 };
 
 export function createInbound(deps: Deps, ports: { discussions: PostingPorts; sessions: Sessions }) {
@@ -87,16 +107,20 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
     await db.updateTable('emailInbound').set({ outcome }).where('messageKey', '=', key).execute();
   }
 
+  /**
+   * Explains a refusal to the sender, only when the envelope sender is authenticated (SPF
+   * for its domain, or aligned with an authenticated From): a forged sender would turn the
+   * explanation into backscatter to a stranger. Quotes nothing but the subject.
+   */
   async function bounce(m: InboundMail, key: string, reason: BounceReason, knownLocale?: string): Promise<InboundOutcome> {
-    const sender = m.from.toLowerCase();
-    // Never answer the null sender, an address of ours, or anything automatic: no mail loops.
-    if (!m.envelopeFrom || sender.endsWith(`@${domain}`) || isAutoReply(m)) {
+    const to = m.envelopeFrom.toLowerCase();
+    // Never answer the null sender, an address of ours, anything automatic, or an unproven sender.
+    if (!to || !m.auth.envelope || to.endsWith(`@${domain}`) || isAutoReply(m)) {
       await record(key, m, `bounce_suppressed:${reason}`);
       return { kind: 'bounced', reason };
     }
     const locale: Locale = isLocale(knownLocale) ? knownLocale : negotiateLocale(m.headers['content-language'] ?? m.headers['accept-language'], 'fr');
     const t = translator(locale);
-    const quote = (m.text ?? '').split(/\r?\n/).slice(0, 15).map((l) => `> ${l}`).join('\n');
     const { text, html } = renderMail({
       locale,
       title: t('email.bounce.heading'),
@@ -104,13 +128,12 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         { kind: 'heading', text: t('email.bounce.heading') },
         { kind: 'para', text: t('email.bounce.hello') },
         { kind: 'para', text: t(`email.bounce.${reason}`) },
-        ...(quote ? [{ kind: 'para' as const, text: t('email.bounce.quote') }, { kind: 'html' as const, html: `<pre style="white-space:pre-wrap;font-size:14px">${quote.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</pre>`, text: quote }] : []),
       ],
       footer: { text: t('email.bounce.footer'), links: [{ label: config.baseUrl, url: config.baseUrl }] },
     });
     const mail: MailMessage = {
-      to: sender,
-      subject: t('email.bounce.subject', { subject: m.subject || '…' }),
+      to,
+      subject: t('email.bounce.subject', { subject: m.subject.replace(/\s+/g, ' ').slice(0, 120) || '…' }),
       text,
       html,
       messageId: `<bounce-${newId()}@${domain}>`,
@@ -123,7 +146,8 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
     return { kind: 'bounced', reason };
   }
 
-  const files = (m: InboundMail) => m.attachments.filter((a) => !/^message\//i.test(a.contentType)).map((a) => new File([new Uint8Array(a.content)], a.filename || 'attachment', { type: a.contentType }));
+  const files = attachmentsOf;
+  const held = createHeldMail(deps, ports);
 
   /** Turns a domain refusal into the bounce that explains it. */
   async function refusal(e: unknown, m: InboundMail, key: string, locale: string, member: boolean): Promise<InboundOutcome> {
@@ -135,10 +159,12 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
 
   return {
     /**
-     * Handles one received mail for one recipient: a delivery report marks addresses as
-     * failing; auto-replies are dropped; a reply to a signed address is posted as that member
-     * and a mail to `<group-slug>@` starts a discussion, both through the discussions service
-     * (so the policy applies); anything else gets a polite bounce. A mail seen before (same
+     * Handles one received mail for one recipient: a delivery report to a signed return path
+     * marks that address as failing; auto-replies are dropped; a reply to a signed address
+     * posts as that member and a mail to `<group-slug>@` starts a discussion, both through
+     * the discussions service (so the policy applies), but only when the mail is
+     * authenticated: otherwise it waits for the member's confirmation (pending.ts). Anything
+     * else gets a polite bounce, if its sender is proven. A mail seen before (same
      * Message-ID and recipient) is not handled twice.
      */
     async receive(m: InboundMail): Promise<InboundOutcome> {
@@ -148,7 +174,7 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
       const key = `${m.messageId ?? newId()}|${recipient}`;
       const fresh = await db
         .insertInto('emailInbound')
-        .values({ id: newId(), messageKey: key, sender, recipient, outcome: 'received', createdAt: now.toISOString() })
+        .values({ id: newId(), messageKey: key, sender: senderKey(m, sender), recipient, outcome: 'received', createdAt: now.toISOString() })
         .onConflict((oc) => oc.column('messageKey').doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -161,19 +187,41 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         throw e;
       }
     },
+    heldInfo: held.info,
+    confirmHeld: held.confirm,
+    purgeHeld: held.purge,
   };
+
+  /**
+   * A delivery report is believed only at a return path we signed for the address it was
+   * sent to (send.ts): then that address is marked as failing, and mail to it stops until
+   * its owner confirms it. Reports to any other address change nothing.
+   */
+  async function deliveryReport(m: InboundMail, key: string, local: string, now: Date): Promise<InboundOutcome> {
+    const token = parseBounceLocalPart(mailSecret(config.dataDir), local, now);
+    const failed = isDsn(m) ? failedRecipients(m) : [];
+    const user = token?.userId && !token.expired ? await db.selectFrom('users').select(['id', 'email']).where('id', '=', token.userId).executeTakeFirst() : undefined;
+    if (!user || !token!.check(user.email) || failed.length === 0) {
+      await record(key, m, token ? 'report_ignored' : 'report_forged');
+      return { kind: 'ignored', reason: 'report' };
+    }
+    const reason = (failed.find((f) => f.address === user.email) ?? failed[0]).reason || 'bounced';
+    await inTx(deps, async (tx) => {
+      await tx.updateTable('users').set({ mailFailingAt: now.toISOString(), mailFailingReason: reason }).where('id', '=', user.id).execute();
+      await recordEvent(tx, { type: 'email.address_failed', actorId: user.id, data: { reason } }, now);
+      await tx.updateTable('emailInbound').set({ outcome: 'dsn' }).where('messageKey', '=', key).execute();
+    });
+    return { kind: 'bounce_recorded', addresses: [user.email] };
+  }
 
   async function handle(m: InboundMail, key: string, now: Date, recipient: string, sender: string): Promise<InboundOutcome> {
 
+      const [local, host] = recipient.split('@');
+      if (host === domain && local?.startsWith('bounce+')) return deliveryReport(m, key, local, now);
       if (isDsn(m)) {
-        const failed = failedRecipients(m);
-        if (failed.length) {
-          await inTx(deps, async (tx) => {
-            for (const f of failed) await tx.updateTable('users').set({ mailFailingAt: now.toISOString(), mailFailingReason: f.reason || 'bounced' }).where('email', '=', f.address).execute();
-            await tx.updateTable('emailInbound').set({ outcome: 'dsn' }).where('messageKey', '=', key).execute();
-          });
-        }
-        return { kind: 'bounce_recorded', addresses: failed.map((f) => f.address) };
+        // A report that does not come back to a signed return path proves nothing: anyone can write one.
+        await record(key, m, 'report_unsigned');
+        return { kind: 'ignored', reason: 'report' };
       }
       if (isAutoReply(m) || !m.envelopeFrom) {
         await record(key, m, 'auto_reply');
@@ -184,7 +232,7 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         return { kind: 'ignored', reason: 'loop' };
       }
       const since = new Date(now.getTime() - 3600_000).toISOString();
-      const recent = await db.selectFrom('emailInbound').select((eb) => eb.fn.countAll<number>().as('n')).where('sender', '=', sender).where('createdAt', '>', since).executeTakeFirstOrThrow();
+      const recent = await db.selectFrom('emailInbound').select((eb) => eb.fn.countAll<number>().as('n')).where('sender', '=', senderKey(m, sender)).where('createdAt', '>', since).executeTakeFirstOrThrow();
       const user = await db.selectFrom('users').select(['id', 'email', 'locale', 'disabledAt']).where('email', '=', sender).executeTakeFirst();
       if (Number(recent.n) > INBOUND_PER_HOUR) {
         // One explanation when the limit is crossed, then silence (no bounce storms).
@@ -193,8 +241,9 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         return { kind: 'bounced', reason: 'rate_limited' };
       }
 
-      const [local, host] = recipient.split('@');
       if (host !== domain || !local) return bounce(m, key, 'unknown_address', user?.locale);
+      // Posting in a member's name needs proof that the mail comes from their mail server.
+      const authenticated = m.auth.from && m.auth.fromAddress === sender;
 
       if (local.startsWith('r+')) {
         const token = verifyReplyLocalPart(mailSecret(config.dataDir), local, now);
@@ -206,13 +255,14 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         const actor = await ports.sessions.actorFor(owner.id as never);
         const body = replyBody(m);
         if (!body) return bounce(m, key, 'refused', owner.locale);
+        if (!authenticated) return held.hold(m, key, owner, { kind: 'reply', discussionId: token.discussionId }, body);
         try {
           const c = await ports.discussions.reply(actor, { discussionId: token.discussionId, body, files: files(m) });
           await record(key, m, `posted:${c.id}`);
           return { kind: 'posted', discussionId: token.discussionId, commentId: c.id };
         } catch (e) {
-          const d = await db.selectFrom('discussions').select('groupId').where('id', '=', token.discussionId).executeTakeFirst();
-          return refusal(e, m, key, owner.locale, Boolean(d && actor.kind === 'user' && actor.roles.has(d.groupId)));
+          const d = await ports.discussions.get(actor, { discussionId: token.discussionId }).catch(() => null);
+          return refusal(e, m, key, owner.locale, Boolean(d && actor.kind === 'user' && actor.roles.has(d.group.id)));
         }
       }
 
@@ -224,6 +274,7 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
       if (!member) return bounce(m, key, group.visibility === 'secret' ? 'unknown_address' : 'not_member', user.locale);
       const body = replyBody(m) || m.subject;
       const title = (m.subject.replace(/^\s*((fwd?|tr|fw)\s*:\s*)+/i, '').trim() || body.split('\n')[0]).slice(0, 200);
+      if (!authenticated) return held.hold(m, key, user, { kind: 'discussion', groupId: group.id, title }, body);
       try {
         const d = await ports.discussions.create(actor, { groupSlug: group.slug, title, body, files: files(m) });
         await record(key, m, `posted:${d.id}`);

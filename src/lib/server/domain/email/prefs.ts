@@ -114,8 +114,6 @@ export function createEmailPrefs(deps: Deps) {
           .values({ userId: actor.userId, ...input, nextDigestAt: null, lastDigestAt: null, updatedAt: now.toISOString() })
           .onConflict((oc) => oc.column('userId').doUpdateSet({ ...input, updatedAt: now.toISOString() }))
           .execute();
-        // A member who fixed their settings is trying again: clear the bounce mark.
-        await tx.updateTable('users').set({ mailFailingAt: null, mailFailingReason: null }).where('id', '=', actor.userId).execute();
         await refreshDigestSchedule(tx, actor.userId, now);
         await recordEvent(tx, { type: 'email.settings_changed', actorId: actor.userId, data: { level: input.level } }, now);
       });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Signed mail addresses and links. The HMAC secret is generated on first start and kept in
@@ -90,4 +90,70 @@ export function verifyUnsubscribeToken(secret: Buffer, token: string): Unsubscri
   const groupId = m[2] === '0' ? null : shortToUuid(m[2]);
   if (!userId || (m[2] !== '0' && !groupId)) return null;
   return { userId, groupId };
+}
+
+/** Delivery reports to a return path are believed for this long after the mail left. */
+export const BOUNCE_TOKEN_DAYS = 30;
+const BOUNCE_SIG_LEN = 10;
+/** Four characters that tell one mail's return path from another's (not a secret: the signature is). */
+const nonce36 = (s: string) => BigInt('0x' + createHash('sha256').update(s).digest().subarray(0, 4).toString('hex')).toString(36).padStart(7, '0').slice(0, 4);
+
+/**
+ * The return path (envelope MAIL FROM) of one outgoing mail, VERP style:
+ * `bounce+<user>.<day>.<nonce>.<sig>`. The signature covers the recipient's address, so a
+ * delivery report to it proves that this address failed to take a mail we really sent;
+ * reports to any other address prove nothing. `userId` is null for people without an
+ * account (invitations). At most 64 characters, the limit of a local part.
+ */
+export function bounceLocalPart(secret: Buffer, userId: string | null, address: string, messageId: string, now: Date): string {
+  const u = userId ? uuidToShort(userId) : '0';
+  const day = Math.floor(now.getTime() / DAY).toString(36);
+  const n = nonce36(`${messageId}|${address.toLowerCase()}`);
+  return `bounce+${u}.${day}.${n}.${sig36(secret, `bounce:${u}.${day}.${n}.${address.toLowerCase()}`, BOUNCE_SIG_LEN)}`;
+}
+
+/** The parts of a return path, before its signature is checked against a member's address. */
+export type BounceToken = { userId: string | null; check(address: string): boolean; expired: boolean };
+export function parseBounceLocalPart(secret: Buffer, local: string, now: Date): BounceToken | null {
+  const m = /^bounce\+([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([0-9a-z]{4})\.([0-9a-z]{1,13})$/.exec(local.toLowerCase());
+  if (!m) return null;
+  const [, u, day, n, sig] = m;
+  const userId = u === '0' ? null : shortToUuid(u);
+  if (u !== '0' && !userId) return null;
+  return {
+    userId,
+    check: (address) => eq(sig, sig36(secret, `bounce:${u}.${day}.${n}.${address.toLowerCase()}`, BOUNCE_SIG_LEN)),
+    expired: now.getTime() - parseInt(day, 36) * DAY > BOUNCE_TOKEN_DAYS * DAY,
+  };
+}
+
+/** An address-confirmation link is valid this long. */
+export const ADDRESS_LINK_HOURS = 72;
+/**
+ * "Confirm my address" link: `<user>.<issued>.<sig>`, signed over the address it was sent
+ * to, so it cannot be made up and stops working if the member changes their address.
+ */
+export function addressToken(secret: Buffer, userId: string, address: string, issued: Date): string {
+  const body = `${uuidToShort(userId)}.${Math.floor(issued.getTime() / 1000).toString(36)}`;
+  return `${body}.${mac(secret, `address:${body}.${address.toLowerCase()}`).subarray(0, 16).toString('base64url')}`;
+}
+export type AddressToken = { userId: string; issued: Date; check(address: string): boolean };
+export function parseAddressToken(secret: Buffer, token: string): AddressToken | null {
+  const m = /^([0-9a-z]{1,25})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m) return null;
+  const userId = shortToUuid(m[1]);
+  if (!userId) return null;
+  const body = `${m[1]}.${m[2]}`;
+  return { userId, issued: new Date(parseInt(m[2], 36) * 1000), check: (address) => eq(m[3], mac(secret, `address:${body}.${address.toLowerCase()}`).subarray(0, 16).toString('base64url')) };
+}
+
+/** "Did you send this?" link: the held mail's id, signed (single use and expiry are in its row). */
+export function pendingToken(secret: Buffer, id: string): string {
+  const s = uuidToShort(id);
+  return `${s}.${mac(secret, `pending:${s}`).subarray(0, 16).toString('base64url')}`;
+}
+export function verifyPendingToken(secret: Buffer, token: string): string | null {
+  const m = /^([0-9a-z]{1,25})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m || !eq(m[2], mac(secret, `pending:${m[1]}`).subarray(0, 16).toString('base64url'))) return null;
+  return shortToUuid(m[1]);
 }
