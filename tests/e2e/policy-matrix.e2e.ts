@@ -16,6 +16,7 @@ import { MemoryMailTransport } from '../../src/lib/server/adapters/mail/mail-tra
 import { insertUser } from '../../src/lib/server/domain/accounts/users';
 import { newId } from '../../src/lib/server/kernel/ids';
 import { renderMarkdown } from '../../src/lib/server/markdown';
+import { indexItem } from '../../src/lib/server/domain/discussions/search';
 import type { Visibility } from '../../src/lib/server/db/schema';
 
 type Fixture = { slug: string; groupId: string; discussionId: string; commentId: string; fileId: string; markers: string[]; name: string };
@@ -46,10 +47,8 @@ async function seedGroup(vis: Visibility, ownerId: string, memberId: string): Pr
   const commentId = newId();
   const cbody = `Réponse ${m('COMMENT')} plantation`;
   await app.db.insertInto('comments').values({ id: commentId, discussionId, groupId, authorId: memberId, body: cbody, bodyHtml: renderMarkdown(cbody), seq: 2, createdAt: now, editedAt: null, deletedAt: null, deletedBy: null }).execute();
-  await app.db.insertInto('searchDocs').values([
-    { docId: discussionId, kind: 'discussion', groupId, discussionId, title, body, createdAt: now },
-    { docId: commentId, kind: 'comment', groupId, discussionId, title, body: cbody, createdAt: now },
-  ]).execute();
+  await indexItem(app.db, { docId: discussionId, kind: 'discussion', groupId, discussionId, title, body, createdAt: now });
+  await indexItem(app.db, { docId: commentId, kind: 'comment', groupId, discussionId, title: '', body: cbody, createdAt: now });
   const fileId = newId();
   const fileDir = path.join(dataDir, 'files', fileId.slice(-2));
   fs.mkdirSync(fileDir, { recursive: true });
