@@ -37,7 +37,11 @@ export function markersOf(w: World): Marker[] {
     out.push(text(`${vis} member e-mail`, m('residentemail'), (a) => can(a, 'user.manage')));
     for (const f of ['title', 'body', 'comment', 'dfilename', 'dfile', 'cfilename', 'cfile', 'imagename', 'image', 'preview']) out.push(text(`${vis} discussion ${f}`, m(f), reads));
     out.push(reaction(`${vis} discussion reaction`, REACTION[vis].discussion, reads), reaction(`${vis} comment reaction`, REACTION[vis].comment, reads));
-    for (const f of ['chat', 'chatfilename', 'chatfile']) out.push(text(`${vis} chat ${f}`, m(f), chat));
+    for (const f of ['chat', 'chatfilename', 'chatfile', 'chatafteredit']) out.push(text(`${vis} chat ${f}`, m(f), chat));
+    out.push(text(`${vis} discussion commentafteredit`, m('commentafteredit'), reads));
+    // Deleted things, their files, what a deleted discussion held, and text replaced by an edit: nobody's.
+    for (const f of ['deletedcomment', 'deletedfilename', 'deletedfile', 'deleteddiscussion', 'orphancomment', 'commentbeforeedit', 'deletedchat', 'deletedchatfilename', 'deletedchatfile', 'chatbeforeedit'])
+      out.push(text(`${vis} removed ${f}`, m(f), nobody));
     out.push(text(`${vis} chat reaction`, REACTION[vis].chat, chat));
     out.push(text(`${vis} invitation e-mail`, m('invitee'), (a) => can(a, 'group.invite', g.facts)));
     if (g.requestId) out.push(text(`${vis} join request message`, m('request'), (a) => can(a, 'group.manage', g.facts)));

@@ -81,7 +81,9 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     VISIBILITIES.flatMap((v) =>
       kinds.map((k): Target => {
         const g = x.groups[v];
-        const ok = (a: Actor) => (k === 'cover' ? can(a, 'group.see', g.facts) : k === 'chat' ? can(a, 'chat.read', g.facts) : can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null }));
+        // The files of deleted comments and messages are gone for everyone.
+        const ok = (a: Actor) =>
+          k === 'cover' ? can(a, 'group.see', g.facts) : k === 'chat' ? can(a, 'chat.read', g.facts) : k.startsWith('deleted') ? false : can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null });
         return { label: `${v} ${k}`, params: { id: g.files[k] }, swap: [[g.files[k], MISSING.id]], hidden: (a) => !ok(a), status: (a) => (ok(a) ? 200 : 404) };
       }),
     );
@@ -135,7 +137,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/setup': { targets: () => only(() => 303), writes: { POST: 'the association exists: setup is closed to everyone' } },
     '/u/[handle]': { targets: profile },
     // Files and health
-    '/files/[id]': { targets: (x) => [...files(['cover', 'discussion', 'comment', 'image', 'chat'])(x), ...profile(x).map((t) => ({ ...t, label: 'avatar', params: { id: x.avatarId }, swap: [[x.avatarId, MISSING.id]] as [string, string][] }))] },
+    '/files/[id]': { targets: (x) => [...files(['cover', 'discussion', 'comment', 'image', 'chat', 'deletedComment', 'deletedChat'])(x), ...profile(x).map((t) => ({ ...t, label: 'avatar', params: { id: x.avatarId }, swap: [[x.avatarId, MISSING.id]] as [string, string][] }))] },
     '/files/[id]/preview': { targets: files(['image']) },
     '/healthz': { targets: () => only(everyone) },
     // JSON API

@@ -38,7 +38,7 @@ export type GroupWorld = {
   discussionId: string;
   commentId: string;
   /** An attachment of the discussion, one of the comment, an image (with a preview) of the comment. */
-  files: { discussion: string; comment: string; image: string; cover: string; chat: string };
+  files: { discussion: string; comment: string; image: string; cover: string; chat: string; deletedComment: string; deletedChat: string };
   linkId: string;
   roomId: string;
   chatMessageId: string;
@@ -120,7 +120,18 @@ export async function seedWorld(app: App): Promise<World> {
     const c = await app.discussions.reply(residentActor, { discussionId: d.id, body: `Réponse ${m('comment')} plantation @mia` });
     await app.discussions.react(memberActor, { targetId: d.id, emoji: REACTION[vis].discussion });
     await app.discussions.react(memberActor, { targetId: c.id, emoji: REACTION[vis].comment });
+    // What was deleted is nobody's any more; an edit replaces the old text everywhere.
+    const gone = await app.discussions.reply(residentActor, { discussionId: d.id, body: `Effacé ${m('deletedcomment')}` });
+    const deletedComment = await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, discussionId: d.id, commentId: gone.id, name: `x-${m('deletedfilename')}.pdf`, content: `%PDF ${m('deletedfile')}` });
+    await app.discussions.removeComment(residentActor, { commentId: gone.id });
+    const edited = await app.discussions.reply(residentActor, { discussionId: d.id, body: `Avant ${m('commentbeforeedit')}` });
+    await app.discussions.editComment(residentActor, { commentId: edited.id, body: `Après ${m('commentafteredit')}` });
+    const dropped = await app.discussions.create(admin, { groupSlug: slug, title: 'Supprimée', body: `Corps ${m('deleteddiscussion')} plantation` });
+    await app.discussions.reply(residentActor, { discussionId: dropped.id, body: `Sous ${m('orphancomment')} plantation` });
+    await app.discussions.remove(admin, { discussionId: dropped.id });
     const files = {
+      deletedComment,
+      deletedChat: '',
       cover,
       discussion: await insertFile(app, { ownerId: users.groupAdmin.id, purpose: 'attachment', groupId: id, discussionId: d.id, name: `pv-${m('dfilename')}.pdf`, content: `%PDF ${m('dfile')}` }),
       comment: await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, discussionId: d.id, commentId: c.id, name: `annexe-${m('cfilename')}.pdf`, content: `%PDF ${m('cfile')}` }),
@@ -131,6 +142,11 @@ export async function seedWorld(app: App): Promise<World> {
     const sent = await app.chat.send(residentActor, { roomId: room.room.id, key: `seed-${vis}-0001`, body: `Chat ${m('chat')}` });
     files.chat = await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, chatMessageId: sent.message.id, name: `chat-${m('chatfilename')}.pdf`, content: `%PDF ${m('chatfile')}` });
     await app.chat.react(memberActor, { messageId: sent.message.id, emoji: REACTION[vis].chat });
+    const goneChat = await app.chat.send(residentActor, { roomId: room.room.id, key: `seed-${vis}-0002`, body: `Effacé ${m('deletedchat')}` });
+    files.deletedChat = await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, chatMessageId: goneChat.message.id, name: `x-${m('deletedchatfilename')}.pdf`, content: `%PDF ${m('deletedchatfile')}` });
+    await app.chat.remove(residentActor, { messageId: goneChat.message.id });
+    const editedChat = await app.chat.send(residentActor, { roomId: room.room.id, key: `seed-${vis}-0003`, body: `Avant ${m('chatbeforeedit')}` });
+    await app.chat.edit(residentActor, { messageId: editedChat.message.id, body: `Après ${m('chatafteredit')}` });
     await app.groups.invitations.inviteByEmail(admin, slug, { emails: `${m('invitee')}@example.org` });
     const invitation = await app.db.selectFrom('invitations').select('id').where('groupId', '=', id).executeTakeFirstOrThrow();
     let requestId: string | null = null;
