@@ -46,6 +46,9 @@ export function markersOf(w: World): Marker[] {
     out.push(text(`${vis} invitation e-mail`, m('invitee'), (a) => can(a, 'group.invite', g.facts)));
     if (g.requestId) out.push(text(`${vis} join request message`, m('request'), (a) => can(a, 'group.manage', g.facts)));
   }
+  for (const [key, sub] of Object.entries(w.subgroups))
+    for (const f of ['name', 'desc']) out.push(text(`working group ${key} ${f}`, mk(key.toLowerCase(), f), (a) => can(a, 'group.see', sub.facts)));
+  out.push(text('invitation to the association', mk('association', 'invitee'), (a) => can(a, 'instance.admin')));
   out.push(text('secret chat mention of the outsider', mk('secret', 'chatmention'), (a) => can(a, 'chat.read', w.groups.secret.facts)));
 
   const dm = { participantIds: w.dm.participants };

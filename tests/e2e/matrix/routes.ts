@@ -52,6 +52,13 @@ function perGroup(w: World, rule: (g: GroupWorld) => (a: Actor) => number, at: (
     return { label: v, g, params: {}, ...at(g), swap: [[g.slug, MISSING.slug], ...ids.map((i): [string, string] => [i, MISSING.id])], hidden: hiddenBy(g), status: rule(g) };
   });
 }
+/** The working groups, on the routes that show a group's presentation. */
+function subgroupTargets(w: World): Target[] {
+  return Object.entries(w.subgroups).map(([label, g]) => {
+    const sees = (a: Actor) => can(a, 'group.see', g.facts);
+    return { label, params: { slug: g.slug }, swap: [[g.slug, MISSING.slug], [g.id, MISSING.id]], hidden: (a) => !sees(a), status: (a) => (sees(a) ? 200 : 404) };
+  });
+}
 const bodyOnly = (ts: Target[]) => ts.map((t) => ({ ...t, probeOnly: true }));
 /** A discussion's things: readable, or "not found" for everyone else (visitors included). */
 const readsDiscussion = (g: GroupWorld) => (a: Actor) => (can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null }) ? 200 : 404);
@@ -109,7 +116,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/email/unsubscribe/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: () => 404 }], writes: { 'POST ?/confirm': token } },
     '/forgot': { targets: () => only(everyone), writes: { POST: noTarget } },
     '/groups': { targets: () => only(everyone) },
-    '/groups/[slug]': { targets: (x) => perGroup(x, gate('group.see', false), undefined, unseen), writes: { 'POST ?/join': form(true), 'POST ?/request': form(true), 'POST ?/leave': form() } },
+    '/groups/[slug]': { targets: (x) => [...perGroup(x, gate('group.see', false), undefined, unseen), ...subgroupTargets(x)], writes: { 'POST ?/join': form(true), 'POST ?/request': form(true), 'POST ?/leave': form() } },
     '/groups/[slug]/chat': { targets: (x) => perGroup(x, gate('chat.read', false)), writes: Object.fromEntries(['delete', 'discussion', 'edit', 'react', 'send'].map((n) => [`POST ?/${n}`, form()])) },
     '/groups/[slug]/discussions': { targets: (x) => perGroup(x, gate('group.read', false)), writes: { 'POST ?/markAllRead': form() } },
     '/groups/[slug]/discussions/new': { targets: (x) => perGroup(x, gate('discussion.create', false)), writes: { POST: form() } },
@@ -160,7 +167,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/api/v1/discussions/read-all': { targets: (x) => perGroup(x, readsDiscussion, () => ({})), writes: { POST: json() } },
     '/api/v1/drafts/[key]': { targets: drafts, writes: { PUT: { json: () => ({ title: 'probe', body: 'probe' }) }, DELETE: 'removes the actor’s own draft under a key, if any: the same answer for any key' } },
     '/api/v1/groups': { targets: (x) => [...only(everyone), ...bodyOnly(perGroup(x, () => everyone, () => ({})))], writes: { POST: json() } },
-    '/api/v1/groups/[slug]': { targets: (x) => perGroup(x, gate('group.see', true), undefined, unseen), writes: { PATCH: json() } },
+    '/api/v1/groups/[slug]': { targets: (x) => [...perGroup(x, gate('group.see', true), undefined, unseen), ...subgroupTargets(x)], writes: { PATCH: json() } },
     '/api/v1/groups/[slug]/invitations': { targets: (x) => perGroup(x, gate('group.invite', true)), writes: { POST: json() } },
     '/api/v1/groups/[slug]/invitations/[id]': { targets: (x) => perGroup(x, gate('group.invite', true), (g) => ({ params: { slug: g.slug, id: g.invitationId } })), writes: { DELETE: json() } },
     '/api/v1/groups/[slug]/join': { targets: (x) => perGroup(x, gate('group.join', true)), writes: { POST: json(true) } },

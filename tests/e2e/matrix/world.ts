@@ -51,6 +51,8 @@ export type World = {
   actors: Record<ActorName, Actor>;
   cookies: Record<ActorName, string>;
   groups: Record<Visibility, GroupWorld>;
+  /** Working groups across visibilities: a secret one in the open group, an open one in the secret group. */
+  subgroups: Record<'secretInOpen' | 'openInSecret', { id: string; slug: string; facts: GroupFacts }>;
   dm: { roomId: string; messageId: string; participants: string[] };
   tokens: Record<Exclude<ActorName, 'visitor'>, { id: string; secret: string }>;
   avatarId: string;
@@ -157,6 +159,18 @@ export async function seedWorld(app: App): Promise<World> {
     };
   }
 
+  const subgroups = {} as World['subgroups'];
+  for (const [key, vis, parent] of [['secretInOpen', 'secret', groups.open], ['openInSecret', 'open', groups.secret]] as const) {
+    const id = newId();
+    const slug = `${parent.slug}-${vis}-wg`;
+    await app.db.insertInto('groups').values({ id, parentId: parent.id, name: mk(key.toLowerCase(), 'name'), slug, description: mk(key.toLowerCase(), 'desc'), coverFileId: null, visibility: vis, createdBy: users.groupAdmin.id, createdAt: now(), lastSeq: 0, discussionCount: 0, memberCount: 1, lastActivityAt: now() }).execute();
+    await app.db.insertInto('memberships').values({ groupId: id, userId: users.groupAdmin.id, role: 'admin', createdAt: now(), readFloorSeq: 0, unreadCount: 0 }).execute();
+    subgroups[key] = { id, slug, facts: { id, visibility: vis, parentId: parent.id } };
+  }
+  // An invitation to the association itself; a former member's mail setting for the secret group.
+  await app.groups.invitations.inviteByEmail(await actorOf(instanceAdmin.id), null, { emails: `${mk('association', 'invitee')}@example.org` });
+  await app.db.insertInto('emailGroupPrefs').values({ userId: users.outsider.id, groupId: groups.secret.id, level: 'all', updatedAt: now() }).execute();
+
   // Notifications of the outsider pointing at what they cannot read (a mention in the secret
   // discussion, another in its chat): the home page must not show them.
   const secret = groups.secret;
@@ -195,5 +209,5 @@ export async function seedWorld(app: App): Promise<World> {
     actors[who] = await actorOf(users[who].id);
     cookies[who] = `ruche_session=${(await app.sessions.start(users[who].id as UserId)).token}`;
   }
-  return { users, actors, cookies, groups, dm: { roomId: dm.roomId, messageId: dmMessage.message.id, participants: [users.member.id, users.outsider.id] }, tokens, avatarId, outboxId, drafts: { member: draftKey, outsider: staleKey } };
+  return { users, actors, cookies, groups, subgroups, dm: { roomId: dm.roomId, messageId: dmMessage.message.id, participants: [users.member.id, users.outsider.id] }, tokens, avatarId, outboxId, drafts: { member: draftKey, outsider: staleKey } };
 }
