@@ -15,7 +15,10 @@ import snowball from 'snowball-stemmers';
  *
  * Accents never matter: words and stems are folded (lower case, diacritics removed, œ → oe),
  * and each word is stemmed both as written and folded, since a stemmer may treat "mangé" and
- * "mange" differently.
+ * "mange" differently. Whole words are matched, as before stemming (no prefix search).
+ *
+ * Stored documents keep the terms computed when they were indexed: changing how terms are
+ * made needs a migration that re-indexes, as migration 010 does.
  */
 
 const STEMMERS = (['french', 'dutch', 'english'] as const).map((l) => snowball.newStemmer(l));

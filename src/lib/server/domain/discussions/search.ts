@@ -25,9 +25,11 @@ export async function indexItem(tx: Tx, doc: { docId: string; kind: 'discussion'
   if (existing) await tx.updateTable('searchDocs').set({ title: doc.title, body, terms }).where('docId', '=', doc.docId).execute();
   else await tx.insertInto('searchDocs').values({ ...doc, body, terms }).execute();
 }
+/** Drops one item from search (a deleted comment), in the writer's transaction. */
 export async function unindexItem(tx: Tx, docId: string) {
   await tx.deleteFrom('searchDocs').where('docId', '=', docId).execute();
 }
+/** Drops a discussion and all its comments from search, in the writer's transaction. */
 export async function unindexDiscussion(tx: Tx, discussionId: string) {
   await tx.deleteFrom('searchDocs').where('discussionId', '=', discussionId).execute();
 }
@@ -55,6 +57,7 @@ function snippet(title: string, text: string, terms: string[][]): SnippetPart[] 
   return inText.length ? inText : snippetOf(title, terms);
 }
 
+/** The search use case: what the actor may read, on either engine, with the same matches. */
 export function createSearch(deps: Deps) {
   const { db, dialect } = deps;
   return {
