@@ -40,7 +40,7 @@ describe('the inbox', () => {
     expect(await bell(phone.page).getAttribute('aria-label')).toBe('Notifications: 1 unread');
 
     // And in the group chat.
-    const room = await app.chat.groupRoom(await anne.actor(), { groupSlug: group.slug });
+    const room = await app.chat.groupChat(await anne.actor(), { slug: group.slug });
     await app.chat.send(await anne.actor(), { roomId: room.room.id, key: 'inbox-e2e-1', body: `@${bob.handle} the stand is booked` });
     await bell(phone.page).getByTestId('bell-count').filter({ hasText: '2' }).waitFor();
     expect(await phone.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);

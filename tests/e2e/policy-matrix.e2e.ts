@@ -1,8 +1,12 @@
 /**
  * The leak matrix: visitor / non-member / member / group admin / instance admin × open /
- * closed / secret groups × every page and API route. Private content carries unique markers;
- * the test asserts they never appear where the actor may not read them — not in lists,
- * counts, search, attachment URLs or error messages — and that direct URLs answer 404.
+ * closed / secret groups × every page, form action and JSON API route. Every field of every
+ * object carries a unique marker (matrix/world.ts); the policy says who may see each one
+ * (matrix/markers.ts). For each actor the walk asserts that every response shows only markers
+ * the actor is allowed, that the walk as a whole shows every one they are allowed, that each
+ * GET answers the status the policy implies, and that whatever is hidden answers exactly like
+ * a thing that does not exist (status and body). The routes come from src/routes and the
+ * OpenAPI document: a route the matrix does not visit fails it. One server, seeded once.
  */
 import { freePort } from '../support/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,132 +15,161 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type Running } from '../../server/main';
 import { loadConfig } from '../../src/lib/server/config';
-import { createApp, type App } from '../../src/lib/server/app';
+import { createApp } from '../../src/lib/server/app';
 import { MemoryMailTransport } from '../../src/lib/server/adapters/mail/mail-transport';
-import { insertUser } from '../../src/lib/server/domain/accounts/users';
-import { newId } from '../../src/lib/server/kernel/ids';
-import { renderMarkdown } from '../../src/lib/server/markdown';
-import type { Visibility } from '../../src/lib/server/db/schema';
-
-type Fixture = { slug: string; groupId: string; discussionId: string; commentId: string; fileId: string; markers: string[]; name: string };
+import { can } from '../../src/lib/server/policy';
+import { openApiSurfaces, routeSurfaces } from './matrix/inventory';
+import { markersOf, type Marker } from './matrix/markers';
+import { routeTable, type RouteSpec, type Target, type Write } from './matrix/routes';
+import { ACTORS, seedWorld, type ActorName, type World } from './matrix/world';
 
 let running: Running;
-let app: App;
 let dataDir: string;
-const fixtures: Record<Visibility, Fixture> = {} as never;
-const cookies: Record<string, string> = {};
-const users: Record<string, string> = {};
-
-async function seedGroup(vis: Visibility, ownerId: string, memberId: string): Promise<Fixture> {
-  const now = new Date().toISOString();
-  const groupId = newId();
-  const slug = `grp-${vis}`;
-  const name = vis === 'secret' ? 'HIDDENNAME-secret' : `Groupe ${vis}`;
-  const desc = vis === 'secret' ? 'HIDDENDESC-secret' : `Description publique ${vis}`;
-  const m = (k: string) => `LEAK${vis.toUpperCase()}${k}`;
-  await app.db.insertInto('groups').values({ id: groupId, parentId: null, name, slug, description: desc, coverFileId: null, visibility: vis, createdBy: ownerId, createdAt: now, lastSeq: 2, discussionCount: 1, memberCount: 2, lastActivityAt: now }).execute();
-  await app.db.insertInto('memberships').values([
-    { groupId, userId: ownerId, role: 'admin', createdAt: now, readFloorSeq: 0, unreadCount: 0 },
-    { groupId, userId: memberId, role: 'member', createdAt: now, readFloorSeq: 0, unreadCount: 2 },
-  ]).execute();
-  const discussionId = newId();
-  const title = `Titre ${m('TITLE')}`;
-  const body = `Corps ${m('BODY')} plantation`;
-  await app.db.insertInto('discussions').values({ id: discussionId, groupId, authorId: ownerId, title, body, bodyHtml: renderMarkdown(body), seq: 1, lastSeq: 2, commentCount: 1, pinnedAt: null, lockedAt: null, createdAt: now, editedAt: null, deletedAt: null, lastActivityAt: now }).execute();
-  const commentId = newId();
-  const cbody = `Réponse ${m('COMMENT')} plantation`;
-  await app.db.insertInto('comments').values({ id: commentId, discussionId, groupId, authorId: memberId, body: cbody, bodyHtml: renderMarkdown(cbody), seq: 2, createdAt: now, editedAt: null, deletedAt: null, deletedBy: null }).execute();
-  await app.db.insertInto('searchDocs').values([
-    { docId: discussionId, kind: 'discussion', groupId, discussionId, title, body, createdAt: now },
-    { docId: commentId, kind: 'comment', groupId, discussionId, title, body: cbody, createdAt: now },
-  ]).execute();
-  const fileId = newId();
-  const fileDir = path.join(dataDir, 'files', fileId.slice(-2));
-  fs.mkdirSync(fileDir, { recursive: true });
-  fs.writeFileSync(path.join(fileDir, fileId), `%PDF ${m('FILE')}`);
-  await app.db.insertInto('files').values({ id: fileId, ownerId: ownerId, purpose: 'attachment', groupId, discussionId, commentId, name: `pv-${m('FILENAME')}.pdf`, mime: 'application/pdf', size: 20, width: null, height: null, hasPreview: 0, createdAt: now }).execute();
-  return { slug, groupId, discussionId, commentId, fileId, name, markers: [m('TITLE'), m('BODY'), m('COMMENT'), m('FILE'), m('FILENAME'), ...(vis === 'secret' ? ['HIDDENNAME', 'HIDDENDESC'] : [])] };
-}
+let world: World;
+let markers: Marker[];
+let table: Record<string, RouteSpec>;
+let surfaces: Set<string>;
+let openApi: Set<string>;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-matrix-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}` });
-  app = await createApp(config, { mail: new MemoryMailTransport(), log: () => {} });
-  await app.instance.setup({ associationName: 'Matrice', name: 'Instance Admin', email: 'root@example.org', password: 'a long password' });
-  users.instanceAdmin = (await app.db.selectFrom('users').select('id').where('email', '=', 'root@example.org').executeTakeFirstOrThrow()).id;
-  for (const who of ['groupAdmin', 'member', 'outsider']) {
-    users[who] = (await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: `${who}@example.org`, name: who }))).id;
-  }
-  for (const vis of ['open', 'closed', 'secret'] as const) fixtures[vis] = await seedGroup(vis, users.groupAdmin, users.member);
-  for (const [who, id] of Object.entries(users)) cookies[who] = `ruche_session=${(await app.sessions.start(id as never)).token}`;
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}`, SMTP_IN_PORT: '0' });
+  const app = await createApp(config, { mail: new MemoryMailTransport(), log: () => {} });
+  world = await seedWorld(app);
+  markers = markersOf(world);
+  table = routeTable(world);
   process.env.ORIGIN = config.baseUrl;
   running = await startServer(config, { app, quiet: true });
+  surfaces = await routeSurfaces();
+  openApi = openApiSurfaces(JSON.parse((await send('visitor', 'GET', '/api/v1/openapi.json')).body));
 });
 afterAll(async () => {
   await running?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const actors = ['visitor', 'outsider', 'member', 'groupAdmin', 'instanceAdmin'] as const;
-type ActorName = (typeof actors)[number];
-const mayRead = (who: ActorName, vis: Visibility) => vis === 'open' || who === 'member' || who === 'groupAdmin' || who === 'instanceAdmin';
-const maySee = (who: ActorName, vis: Visibility) => vis !== 'secret' || mayRead(who, vis);
-
-async function get(who: ActorName, p: string) {
-  const res = await fetch(running.url + p, { headers: who === 'visitor' ? {} : { cookie: cookies[who] }, redirect: 'manual' });
-  return { status: res.status, body: await res.text() };
+type Reply = { status: number; body: string };
+async function send(who: ActorName, method: string, url: string, payload?: { json?: unknown; form?: Record<string, string> }): Promise<Reply> {
+  const headers: Record<string, string> = { 'accept-language': 'fr' };
+  if (world.cookies[who]) headers.cookie = world.cookies[who];
+  let body: string | undefined;
+  if (payload?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(payload.json);
+  } else if (payload?.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers.origin = running.url;
+    body = new URLSearchParams(payload.form).toString();
+  }
+  const res = await fetch(running.url + url, { method, headers, body, redirect: 'manual' });
+  // A file's name travels in a header: it is part of what the actor is shown. CSP nonces change on every page.
+  const text = (await res.text()).replace(/nonce="[^"]*"/g, 'nonce=""');
+  return { status: res.status, body: `${text}\n${res.headers.get('content-disposition') ?? ''}\n${res.headers.get('location') ?? ''}` };
 }
 
-/** Pages and API routes that list or search across groups. */
-const listRoutes = ['/', '/groups', '/search?q=plantation', '/api/v1/groups', '/api/v1/search?q=plantation'];
-/** Routes of one group's content. */
-const groupRoutes = (f: Fixture) => [
-  `/groups/${f.slug}`,
-  `/groups/${f.slug}/discussions`,
-  `/groups/${f.slug}/members`,
-  `/d/${f.discussionId}`,
-  `/files/${f.fileId}`,
-  `/api/v1/groups/${f.slug}`,
-  `/api/v1/groups/${f.slug}/members`,
-  `/api/v1/discussions?group=${f.slug}`,
-  `/api/v1/discussions/${f.discussionId}/comments`,
-  `/api/v1/groups/${f.slug}/mention-candidates?q=gr`,
-  `/groups/${f.slug}/chat`,
-  `/api/v1/chat/groups/${f.slug}`,
-  `/api/v1/discussions/${f.discussionId}`,
-];
+const urlOf = (route: string, t: Target) => route.replace(/\[(\w+)\]/g, (_, k: string) => t.params[k]) + (t.query ?? '');
+const swapped = (s: string, t: Target) => t.swap.reduce((acc, [real, fake]) => acc.split(real).join(fake), s);
+const asMissing = <T>(v: T, t: Target): T => JSON.parse(swapped(JSON.stringify(v), t));
 
-describe('nothing private leaks', () => {
-  for (const who of actors) {
-    it(`${who}: lists and search show only readable content`, async () => {
-      for (const route of listRoutes) {
-        const { body } = await get(who, route);
-        for (const vis of ['open', 'closed', 'secret'] as const) {
-          for (const marker of fixtures[vis].markers) {
-            const expected = mayRead(who, vis) || (!marker.startsWith('LEAK') && maySee(who, vis));
-            if (!expected) expect(body, `${who} ${route} leaks ${marker}`).not.toContain(marker);
-          }
+/** Runs the requests a few at a time: the server answers while the walk checks. */
+async function pool(jobs: (() => Promise<void>)[], width = 6) {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < jobs.length) await jobs[next++]();
+  }));
+}
+
+/** Splits a surface `POST /groups/[slug]?/join` into the route and the write's key in the table (`POST ?/join`). */
+function parseSurface(s: string) {
+  const [method, rest] = s.split(' ');
+  const [route, action] = rest.split('?/');
+  return { method, route, key: action ? `${method} ?/${action}` : method };
+}
+
+describe('the matrix knows every route', () => {
+  it('visits every page, form action and endpoint of src/routes, and every operation of the OpenAPI document', () => {
+    const missing = [...new Set([...surfaces, ...openApi])].filter((s) => {
+      const { method, route, key } = parseSurface(s);
+      const spec = table[route];
+      return !spec || (method !== 'GET' && !spec.writes?.[key]);
+    });
+    expect(missing, 'routes the matrix does not visit (add them to tests/e2e/matrix/routes.ts)').toEqual([]);
+    const api = [...surfaces].filter((s) => s.includes(' /api/v1/') && !s.endsWith('/openapi.json'));
+    expect(api.filter((s) => !openApi.has(s)), 'API routes missing from the OpenAPI document').toEqual([]);
+    const stale = Object.keys(table).filter((r) => ![...surfaces].some((s) => parseSurface(s).route === r));
+    expect(stale, 'routes of the matrix that no longer exist').toEqual([]);
+  });
+});
+
+describe('every actor sees exactly what the policy allows', () => {
+  for (const who of ACTORS) {
+    it(`${who}: pages and API reads`, async () => {
+      const actor = world.actors[who];
+      const problems: string[] = [];
+      const seen = new Set<string>();
+      const check = (what: string, body: string) => {
+        for (const m of markers) {
+          if (!m.test(body)) continue;
+          seen.add(m.name);
+          if (!m.who(actor)) problems.push(`${what} shows ${m.name}`);
+        }
+      };
+      const jobs: (() => Promise<void>)[] = [];
+      for (const s of [...surfaces].filter((x) => x.startsWith('GET ')).sort()) {
+        const { route } = parseSurface(s);
+        for (const t of table[route].targets(world)) {
+          if (t.probeOnly) continue;
+          const url = urlOf(route, t);
+          jobs.push(async () => {
+            const res = await send(who, 'GET', url);
+            check(`GET ${url}`, res.body);
+            const want = t.status(actor);
+            if (res.status !== want) problems.push(`GET ${url} answered ${res.status}, the policy says ${want}`);
+            if (t.hidden(actor) && t.swap.length) {
+              const missing = await send(who, 'GET', asMissing(url, t));
+              if (missing.status !== res.status || swapped(res.body, t) !== missing.body) problems.push(`GET ${url} (hidden) does not answer like a missing thing (${res.status} / ${missing.status})`);
+            }
+          });
         }
       }
+      await pool(jobs);
+      const allowed = markers.filter((m) => m.who(actor)).map((m) => m.name);
+      expect(problems.join('\n')).toBe('');
+      expect([...seen].sort(), 'markers shown over the whole walk').toEqual(allowed.sort());
     });
+  }
+});
 
-    for (const vis of ['open', 'closed', 'secret'] as const) {
-      it(`${who} × ${vis} group: direct URLs`, async () => {
-        const f = fixtures[vis];
-        for (const route of groupRoutes(f)) {
-          const { status, body } = await get(who, route);
-          const groupPage = route === `/groups/${f.slug}` || route === `/api/v1/groups/${f.slug}`;
-          if (!mayRead(who, vis)) {
-            for (const marker of f.markers) expect(body, `${who} ${route} leaks ${marker}`).not.toContain(marker);
-            if (groupPage && maySee(who, vis)) expect(status, `${who} ${route}`).toBe(200);
-            else expect([404, 401, 303], `${who} ${route} answered ${status}`).toContain(status);
-            if (!maySee(who, vis)) expect(status === 404 || status === 401 || status === 303, `${who} ${route}`).toBe(true);
-          } else {
-            expect(status, `${who} ${route}`).toBe(200);
-          }
+describe('writes to hidden things answer like writes to missing ones', () => {
+  for (const who of ACTORS) {
+    it(`${who}: every API method and form action`, async () => {
+      const actor = world.actors[who];
+      const problems: string[] = [];
+      const jobs: (() => Promise<void>)[] = [];
+      for (const s of [...surfaces].filter((x) => !x.startsWith('GET ')).sort()) {
+        const { method, route, key } = parseSurface(s);
+        const spec = table[route];
+        const write = spec.writes?.[key] as Write;
+        if (typeof write === 'string') continue;
+        const action = s.includes('?/') ? `?/${s.split('?/')[1]}` : '';
+        for (const t of spec.targets(world)) {
+          const hidden = t.g ? !can(actor, write.bySee ? 'group.see' : 'group.read', t.g.facts) : t.hidden(actor);
+          if (!hidden || !t.swap.length) continue;
+          const url = urlOf(route, { ...t, query: undefined }) + action;
+          const payload = route.startsWith('/api/') ? { json: write.json?.(t) ?? {} } : { form: write.form?.(t) ?? {} };
+          jobs.push(async () => {
+            const res = await send(who, method, url, payload);
+            const missing = await send(who, method, asMissing(url, t), asMissing(payload, t));
+            for (const m of markers) if (m.test(res.body) && !m.who(actor)) problems.push(`${method} ${url} shows ${m.name}`);
+            if (missing.status !== res.status || swapped(res.body, t) !== missing.body) problems.push(`${method} ${url} (hidden) answers ${res.status}, a missing thing ${missing.status}${missing.status === res.status ? ' (other body)' : ''}`);
+          });
         }
-      });
-    }
+      }
+      await pool(jobs);
+      expect(problems.join('\n')).toBe('');
+      // Visitors and non-members have hidden targets behind nearly every write.
+      if (who === 'visitor' || who === 'outsider') expect(jobs.length).toBeGreaterThan(100);
+    });
   }
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../../src/lib/server/app';
 import { loadConfig, type Config } from '../../src/lib/server/config';
-import { openDatabase } from '../../src/lib/server/db/connect';
+import { openDatabase, type DbHandle } from '../../src/lib/server/db/connect';
 import { ManualClock } from '../../src/lib/server/kernel/clock';
 import { MemoryMailTransport } from '../../src/lib/server/adapters/mail/mail-transport';
 
@@ -17,9 +17,10 @@ export type TestApp = App & { clock: ManualClock; mailbox: MemoryMailTransport; 
 
 /**
  * A fresh, migrated app per call: an in-memory SQLite database, or a brand-new PostgreSQL
- * database, so test files run in parallel without truncating anything.
+ * database, so test files run in parallel without truncating anything. `beforeMigrate` gets
+ * the empty database before the app migrates it (to test a migration on older data).
  */
-export async function createTestApp(engine: Engine = 'sqlite', env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(engine: Engine = 'sqlite', env: Record<string, string> = {}, opts: { beforeMigrate?: (h: DbHandle) => Promise<void> } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-test-'));
   let dbUrl: string | undefined;
   let dropDb: (() => Promise<void>) | undefined;
@@ -43,6 +44,7 @@ export async function createTestApp(engine: Engine = 'sqlite', env: Record<strin
   }
   const config: Config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), ...env });
   const handle = openDatabase(engine === 'sqlite' ? { kind: 'sqlite', file: ':memory:' } : config.database);
+  await opts.beforeMigrate?.(handle);
   const clock = new ManualClock();
   const mailbox = new MemoryMailTransport();
   // With SMTP_URL in `env`, mail really leaves over SMTP (to a test sink); otherwise it stays in memory.

@@ -308,8 +308,11 @@ export interface SearchDocsTable {
   kind: 'discussion' | 'comment';
   groupId: string;
   discussionId: string;
+  /** Original title and plain text, for result snippets. */
   title: string;
   body: string;
+  /** What is matched: the French, Dutch and English stems of the words, folded, space-separated (migration 010). */
+  terms: string;
   createdAt: string;
 }
 

@@ -29,5 +29,7 @@ describe('group visibility rules', () => {
     expect(can(a, 'group.join', g(vis))).toBe(joins);
     expect(can(a, 'group.requestJoin', g(vis))).toBe(requests);
     expect(can(a, 'group.manage', g(vis))).toBe(manages);
+    // links are content: exactly those who read the group
+    expect(can(a, 'group.links', g(vis))).toBe(reads);
   });
 });

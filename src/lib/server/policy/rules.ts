@@ -35,6 +35,9 @@ export const rules = {
   'group.see': (a: Actor, g: GroupFacts) => seesGroup(a, g),
   'group.read': (a: Actor, g: GroupFacts) => readsGroup(a, g),
   'group.members': (a: Actor, g: GroupFacts) => readsGroup(a, g),
+  // a group's external links (its shared drive, wiki, calendar) are content, not its presentation:
+  // everyone in an open group, members only otherwise, whereas name, description and cover follow `group.see`
+  'group.links': (a: Actor, g: GroupFacts) => readsGroup(a, g),
   'group.join': (a: Actor, g: GroupFacts) => isUser(a) && !isMember(a, g.id) && g.visibility === 'open',
   'group.requestJoin': (a: Actor, g: GroupFacts) => isUser(a) && !isMember(a, g.id) && g.visibility === 'closed',
   'group.leave': (a: Actor, g: GroupFacts) => isMember(a, g.id),

@@ -185,9 +185,31 @@ export async function messagesPage(db: Tx, roomId: string, opts: { before?: numb
   return toViews(db, rows.reverse());
 }
 
-/** Stored frames after a cursor, in order (what a reconnecting client missed). */
+/**
+ * Stored frames after a cursor, in order (what a reconnecting client missed). A frame holds
+ * its message as it was when the event happened; a message deleted or edited since is
+ * replayed as it is now, so a replay never serves text that was deleted or replaced.
+ */
 export async function eventsAfter(db: Tx, roomId: string, after: number, limit: number): Promise<{ seq: number; frame: string }[]> {
-  return db.selectFrom('chatEvents').select(['seq', 'frame']).where('roomId', '=', roomId).where('seq', '>', after).orderBy('seq', 'asc').limit(limit).execute();
+  const rows = await db.selectFrom('chatEvents').select(['seq', 'frame']).where('roomId', '=', roomId).where('seq', '>', after).orderBy('seq', 'asc').limit(limit).execute();
+  if (rows.length === 0) return rows;
+  const frames = rows.map((r) => JSON.parse(r.frame) as { message?: MessageView });
+  const ids = [...new Set(frames.map((f) => f.message?.id).filter((id): id is string => !!id))];
+  const changed = ids.length
+    ? ((await messageQuery(db)
+        .where('chatMessages.id', 'in', ids)
+        .where((eb) => eb.or([eb('chatMessages.editedAt', 'is not', null), eb('chatMessages.deletedAt', 'is not', null)]))
+        .execute()) as MessageRow[])
+    : [];
+  if (changed.length === 0) return rows;
+  const now = new Map((await toViews(db, changed)).map((v) => [v.id, v]));
+  return rows.map((r, i) => {
+    const then = frames[i].message;
+    const current = then ? now.get(then.id) : undefined;
+    if (!then || !current || (then.editedAt === current.editedAt && then.deletedAt === current.deletedAt)) return r;
+    const message: MessageView = current.deletedAt ? { ...then, body: '', html: '', files: [], reactions: {}, editedAt: current.editedAt, deletedAt: current.deletedAt } : { ...then, body: current.body, html: current.html, editedAt: current.editedAt };
+    return { seq: r.seq, frame: JSON.stringify({ ...frames[i], message }) };
+  });
 }
 
 /** Encodes an event frame once: the same bytes go live to every listener and into the log. */

@@ -6,36 +6,37 @@ import { parse } from '../../kernel/validate';
 import { markdownToText } from '../../markdown';
 import { groupReadBy, type Actor } from '../../policy';
 import { SearchInput } from './schemas';
+import { docTerms, ftsMatch, queryTerms, snippetOf, tsQuery, type SnippetPart } from './search-terms';
 
 /**
- * Full-text search over discussions and comments. One `search_docs` row per live item;
- * SQLite indexes it with FTS5 (triggers keep `search_fts` in sync), PostgreSQL with a
- * generated tsvector. Results are filtered in SQL with `groupReadBy`, so a searcher never
- * sees, nor can count, what they may not read.
+ * Full-text search over discussions and comments. One `search_docs` row per live item, with
+ * its original title and text (for snippets) and its `terms`: the French, Dutch and English
+ * stems of its words, computed here (`search-terms.ts`) so both engines match the same
+ * tokens. SQLite indexes `terms` with FTS5 (triggers keep `search_fts` in sync), PostgreSQL
+ * with a generated tsvector. Results are filtered in SQL with `groupReadBy`, so a searcher
+ * never sees, nor can count, what they may not read.
  */
 
+/** Indexes (or re-indexes) one discussion or comment, inside the writer's transaction. */
 export async function indexItem(tx: Tx, doc: { docId: string; kind: 'discussion' | 'comment'; groupId: string; discussionId: string; title: string; body: string; createdAt: string }) {
   const body = markdownToText(doc.body).slice(0, 20_000);
+  const terms = docTerms(doc.title, body);
   const existing = await tx.selectFrom('searchDocs').select('rowid').where('docId', '=', doc.docId).executeTakeFirst();
-  if (existing) await tx.updateTable('searchDocs').set({ title: doc.title, body }).where('docId', '=', doc.docId).execute();
-  else await tx.insertInto('searchDocs').values({ ...doc, body }).execute();
+  if (existing) await tx.updateTable('searchDocs').set({ title: doc.title, body, terms }).where('docId', '=', doc.docId).execute();
+  else await tx.insertInto('searchDocs').values({ ...doc, body, terms }).execute();
 }
+/** Drops one item from search (a deleted comment), in the writer's transaction. */
 export async function unindexItem(tx: Tx, docId: string) {
   await tx.deleteFrom('searchDocs').where('docId', '=', docId).execute();
 }
+/** Drops a discussion and all its comments from search, in the writer's transaction. */
 export async function unindexDiscussion(tx: Tx, discussionId: string) {
   await tx.deleteFrom('searchDocs').where('discussionId', '=', discussionId).execute();
 }
 
-/** A query made safe for FTS5: each word quoted (quotes doubled), joined by AND. */
+/** A query made safe for FTS5: each word's stems quoted and OR-ed, words AND-ed; '' when no word. */
 export function ftsQuery(q: string): string {
-  return q
-    .split(/\s+/)
-    .map((w) => w.replace(/[\u0000-\u001f]/g, ''))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w))
-    .slice(0, 12)
-    .map((w) => `"${w.replace(/"/g, '""')}"`)
-    .join(' ');
+  return ftsMatch(queryTerms(q));
 }
 
 export type SearchHit = {
@@ -45,49 +46,40 @@ export type SearchHit = {
   title: string;
   group: { id: GroupId; slug: string; name: string };
   /** The snippet, split into plain parts and matched parts (rendered as text, never HTML). */
-  snippet: { text: string; hit: boolean }[];
+  snippet: SnippetPart[];
   createdAt: string;
   url: string;
 };
 
-const S = '\u0001';
-const E = '\u0002';
-function splitSnippet(s: string): { text: string; hit: boolean }[] {
-  const out: { text: string; hit: boolean }[] = [];
-  for (const part of s.split(S)) {
-    const [hit, rest] = part.includes(E) ? part.split(E, 2) : [null, part];
-    if (hit) out.push({ text: hit, hit: true });
-    if (rest) out.push({ text: rest, hit: false });
-  }
-  return out;
+/** The original words around the matches: in the text, else in the title. */
+function snippet(title: string, text: string, terms: string[][]): SnippetPart[] {
+  const inText = snippetOf(text, terms);
+  return inText.length ? inText : snippetOf(title, terms);
 }
 
+/** The search use case: what the actor may read, on either engine, with the same matches. */
 export function createSearch(deps: Deps) {
   const { db, dialect } = deps;
   return {
     /** Searches what the actor may read; newest first, keyset paged on (createdAt, rowid). */
     async search(actor: Actor, raw: unknown): Promise<{ q: string; hits: SearchHit[]; next: string | null }> {
       const input = parse(SearchInput, raw);
-      const fts = ftsQuery(input.q);
-      if (!fts) return { q: input.q, hits: [], next: null };
+      const terms = queryTerms(input.q);
+      if (terms.length === 0) return { q: input.q, hits: [], next: null };
       const [afterAt, afterRow] = (input.after ?? '').split('|');
       let q = db
         .selectFrom('searchDocs as sd')
         .innerJoin('groups', 'groups.id', 'sd.groupId')
         .innerJoin('discussions', 'discussions.id', 'sd.discussionId')
-        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.createdAt', 'discussions.title', 'groups.id as groupId', 'groups.slug', 'groups.name'])
+        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.createdAt', 'sd.title as docTitle', 'sd.body as docBody', 'discussions.title', 'groups.id as groupId', 'groups.slug', 'groups.name'])
         .where((eb) => groupReadBy(actor, eb, 'sd.groupId', 'groups.visibility'))
         .where('discussions.deletedAt', 'is', null);
       if (dialect === 'sqlite') {
         q = q
           .innerJoin(sql<{ rowid: number }>`search_fts`.as('search_fts'), (j) => j.onRef('search_fts.rowid', '=', 'sd.rowid'))
-          .where(sql<boolean>`search_fts MATCH ${fts}`)
-          .select(sql<string>`snippet(search_fts, -1, ${S}, ${E}, '…', 16)`.as('snip'));
+          .where(sql<boolean>`search_fts MATCH ${ftsMatch(terms)}`);
       } else {
-        const tsq = sql`websearch_to_tsquery('simple', ${input.q})`;
-        q = q
-          .where(sql<boolean>`sd.tsv @@ ${tsq}`)
-          .select(sql<string>`ts_headline('simple', sd.title || ' ' || sd.body, ${tsq}, ${`StartSel=${S}, StopSel=${E}, MaxWords=30, MinWords=10, MaxFragments=1`})`.as('snip'));
+        q = q.where(sql<boolean>`sd.tsv @@ ${tsQuery(terms)}::tsquery`);
       }
       if (afterAt && afterRow && /^\d+$/.test(afterRow))
         q = q.where((eb) => eb.or([eb('sd.createdAt', '<', afterAt), eb.and([eb('sd.createdAt', '=', afterAt), eb('sd.rowid', '<', Number(afterRow))])]));
@@ -102,7 +94,7 @@ export function createSearch(deps: Deps) {
           discussionId: r.discussionId as DiscussionId,
           title: r.title,
           group: { id: r.groupId as GroupId, slug: r.slug, name: r.name },
-          snippet: splitSnippet(String((r as { snip?: string }).snip ?? '')),
+          snippet: snippet(r.docTitle, r.docBody, terms),
           createdAt: r.createdAt,
           url: r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`,
         })),

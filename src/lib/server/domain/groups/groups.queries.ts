@@ -36,6 +36,9 @@ const cover = (id: string | null) => (id ? `/files/${id}` : null);
 export function groupsQueries(deps: Deps) {
   const { db } = deps;
 
+  /** A group's external links in their order. Callers check `group.links` (or `group.manage`) first. */
+  const linksOf = (groupId: string) => db.selectFrom('groupLinks').select(['id', 'title', 'url', 'position']).where('groupId', '=', groupId).orderBy('position').orderBy('id').execute();
+
   /** Visible groups (filtered in SQL by `groupSeenBy`), with the actor's role and unread count. */
   async function visibleGroups(actor: Actor) {
     const uid = userIdOf(actor) ?? '';
@@ -83,7 +86,10 @@ export function groupsQueries(deps: Deps) {
     return roots;
   }
 
-  /** Everything the group page shows; "not found" unless the actor may see the group. */
+  /**
+   * Everything the group page shows; "not found" unless the actor may see the group. Who may
+   * see the group gets its name, description and cover; its links only with `group.links`.
+   */
   async function overview(actor: Actor, slug: string) {
     const g = await groupSeenBySlug(db, actor, slug);
     const facts = groupFacts(g);
@@ -97,7 +103,7 @@ export function groupsQueries(deps: Deps) {
         .where((eb) => groupSeenBy(actor, eb, 'groups.id', 'groups.visibility'))
         .orderBy('name')
         .execute(),
-      db.selectFrom('groupLinks').select(['id', 'title', 'url', 'position']).where('groupId', '=', g.id).orderBy('position').orderBy('id').execute(),
+      can(actor, 'group.links', facts) ? linksOf(g.id) : [],
       uid ? db.selectFrom('memberships').select(['role', 'createdAt', 'unreadCount']).where('groupId', '=', g.id).where('userId', '=', uid).executeTakeFirst() : undefined,
       can(actor, 'group.manage', facts)
         ? db.selectFrom('joinRequests').select((eb) => eb.fn.countAll<number>().as('n')).where('groupId', '=', g.id).where('status', '=', 'pending').executeTakeFirst()
@@ -133,7 +139,7 @@ export function groupsQueries(deps: Deps) {
   async function forEdit(actor: Actor, slug: string) {
     const g = await groupSeenBySlug(db, actor, slug);
     authorize(actor, 'group.manage', groupFacts(g));
-    const links = await db.selectFrom('groupLinks').select(['id', 'title', 'url', 'position']).where('groupId', '=', g.id).orderBy('position').orderBy('id').execute();
+    const links = await linksOf(g.id);
     return {
       group: { id: g.id, slug: g.slug, name: g.name, visibility: g.visibility, description: g.description, coverUrl: cover(g.coverFileId), parentId: g.parentId },
       links,

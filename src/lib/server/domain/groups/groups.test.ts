@@ -144,6 +144,33 @@ describe.each(engines)('groups on %s', (engine) => {
     await expect(app.groups.addLink(await member.actor(), g.slug, { title: 'X', url: 'https://x.org' })).rejects.toMatchObject({ kind: 'forbidden' });
   });
 
+  it('shows links (content) to those who read the group only: everyone in open groups, members in closed and secret ones', async () => {
+    const a = await admin.actor();
+    const groups = {
+      open: await makeGroup(app, a, { name: 'Links open', visibility: 'open' }),
+      closed: await makeGroup(app, a, { name: 'Links closed', visibility: 'closed' }),
+      secret: await makeGroup(app, a, { name: 'Links secret', visibility: 'secret' }),
+    };
+    for (const g of Object.values(groups)) {
+      await app.groups.addLink(a, g.slug, { title: `Drive ${g.name}`, url: 'https://drive.example.org/folder' });
+      await makeMember(app, g.id, member.id);
+    }
+    const titles = async (who: Actor, slug: string) => (await app.groups.overview(who, slug)).links.map((l) => l.title);
+    const o = await outsider.actor();
+    const m = await member.actor();
+    expect(await titles(visitor, groups.open.slug)).toEqual(['Drive Links open']);
+    expect(await titles(o, groups.open.slug)).toEqual(['Drive Links open']);
+    // A closed group presents itself to everyone (name, description, cover), not its links.
+    const closedToOutsider = await app.groups.overview(o, groups.closed.slug);
+    expect(closedToOutsider.group.name).toBe('Links closed');
+    expect(closedToOutsider.links).toEqual([]);
+    expect(await titles(visitor, groups.closed.slug)).toEqual([]);
+    expect(await titles(m, groups.closed.slug)).toEqual(['Drive Links closed']);
+    expect(await titles(m, groups.secret.slug)).toEqual(['Drive Links secret']);
+    expect(await titles(a, groups.secret.slug)).toEqual(['Drive Links secret']);
+    await expect(app.groups.overview(o, groups.secret.slug)).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
   it('pages members by name with a keyset cursor', async () => {
     const a = await admin.actor();
     const g = await makeGroup(app, a, { name: 'Paged' });
