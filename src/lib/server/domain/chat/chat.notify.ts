@@ -2,13 +2,10 @@ import { sql, type SqlBool } from 'kysely';
 import type { Tx } from '../../db/connect';
 import type { RecordedEvent } from '../../kernel/events';
 import { groupReadBy } from '../../policy';
-import type { Announcement, Candidate, Notifiers, SubjectVisibility } from '../notifications';
+import { excerptOf, type Announcement, type Candidate, type Notifiers, type SubjectVisibility } from '../notifications';
 import { canReadRoom, findRoom } from './chat.repo';
 
-const excerpt = (s: string, n = 200) => {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
-};
+const excerpt = (s: string) => excerptOf(s);
 
 /**
  * Who hears of a chat message: in a direct conversation, every other participant

@@ -13,7 +13,7 @@ import { uploadAll } from '../discussions/attachments';
 import { EditInput, EventsInput, MessageInput, ReactInput, ReadInput, RoomInput, SendInput, ToDiscussionInput } from './schemas';
 import { createDiscussionsService } from '../discussions/discussions.service';
 import { createChatQueries } from './chat.queries';
-import { markRead as markNoticesRead } from '../notifications';
+import { excerptOf, markRead as markNoticesRead, reviseNotices } from '../notifications';
 
 export type { MessageView, RoomRow } from './chat.repo';
 export { MAX_MESSAGE_CHARS } from './schemas';
@@ -150,6 +150,7 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
         m.id,
         async (tx, now) => {
           await tx.updateTable('chatMessages').set({ body: input.body, bodyHtml: html, editedAt: now }).where('id', '=', m.id).execute();
+          await reviseNotices(tx, { itemId: m.id }, { excerpt: excerptOf(input.body), body: { text: input.body, html } });
         },
         mentions.ids,
       );

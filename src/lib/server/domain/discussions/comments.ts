@@ -11,6 +11,7 @@ import { formFiles, uploadAll } from './attachments';
 import { commentFacts, commentOr404, discussionFacts, discussionOr404, nextSeq, renderBody, usersById, type CommentRow, type DiscussionRow } from './discussions.repo';
 import { dropDraft } from './drafts';
 import { mentionedIds } from './mentions';
+import { excerptOf, reviseNotices } from '../notifications';
 import { reactionsFor } from './reactions';
 import { countPosted } from './reads';
 import { CommentRef, EditCommentInput, ReplyInput } from './schemas';
@@ -131,7 +132,9 @@ export function createComments(deps: Deps, files: FilesService) {
         authorize(actor, 'discussion.read', discussionFacts(c.discussion));
         authorize(actor, 'comment.edit', commentFacts(c));
         const now = clock.now().toISOString();
-        await tx.updateTable('comments').set({ body: input.body, bodyHtml: await renderBody(tx, input.body), editedAt: now }).where('id', '=', c.id).execute();
+        const bodyHtml = await renderBody(tx, input.body);
+        await tx.updateTable('comments').set({ body: input.body, bodyHtml, editedAt: now }).where('id', '=', c.id).execute();
+        await reviseNotices(tx, { itemId: c.id }, { excerpt: excerptOf(input.body), body: { text: input.body, html: bodyHtml } });
         await indexItem(tx, { docId: c.id, kind: 'comment', groupId: c.groupId, discussionId: c.discussionId, title: '', body: input.body, createdAt: c.createdAt });
         const mentioned = await mentionedIds(tx, input.body, c.authorId);
         await recordEvent(tx, { type: 'comment.edited', groupId: c.groupId, actorId: c.authorId, data: { discussionId: c.discussionId, commentId: c.id, mentioned } }, clock.now());

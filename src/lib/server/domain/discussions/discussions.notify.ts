@@ -2,13 +2,10 @@ import { sql, type SqlBool } from 'kysely';
 import type { Tx } from '../../db/connect';
 import type { RecordedEvent } from '../../kernel/events';
 import { can, groupReadBy } from '../../policy';
-import type { Announcement, Candidate, Notifiers, SubjectVisibility } from '../notifications';
+import { excerptOf, type Announcement, type Candidate, type Notifiers, type SubjectVisibility } from '../notifications';
 import { discussionFacts, findComment, findDiscussion, type DiscussionRow } from './discussions.repo';
 
-const excerpt = (s: string, n = 200) => {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
-};
+const excerpt = (s: string) => excerptOf(s);
 const threadSubject = (group: string, title: string) => `[${group}] ${title}`;
 
 async function actorName(tx: Tx, id: string | null) {

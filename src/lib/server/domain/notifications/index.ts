@@ -4,10 +4,11 @@
  * when the member opens it. Channels (inbox here, mail in domain/email) implement `Channel`.
  */
 export type { Announcement, Candidate, Notice, NoticeData, Notifier, Notifiers, MsgRef } from './notice';
+export { excerptOf } from './notice';
 export type { Channel, Recipient, SubjectVisibility } from './channel';
 export { REASONS, CHANNELS, DEFAULT_CHOICES, type Reason, type ChannelName } from './reasons';
 export { createPipeline, quietUntil } from './pipeline';
 export { inboxChannel, markRead, markItemHandled, unreadCount, type InboxLive, type InboxEntry } from './inbox';
 export { createNotificationsService, type NotificationsService } from './notifications.service';
-export { unreadNotices, recentNotices } from './queries';
+export { unreadNotices, recentNotices, reviseNotices } from './queries';
 export type { DigestItem, DigestSource } from './digest';

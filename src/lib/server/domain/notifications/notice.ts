@@ -36,6 +36,12 @@ export type NoticeData = {
   replyTo?: { kind: 'discussion'; id: string };
 };
 
+/** A short plain-text excerpt of a text, for inbox lines and push. */
+export function excerptOf(s: string, n = 200): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+}
+
 /** A notice as stored: one per event, shared by everyone told of it. */
 export type Notice = {
   id: string;

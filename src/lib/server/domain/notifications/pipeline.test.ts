@@ -172,6 +172,21 @@ describe.each(engines)('%s: the notification pipeline', (engine) => {
     expect(await app.notifications.unread(c.anne.actor)).toBe(1);
   });
 
+  it('keeps notices in line with edits: no inbox line shows replaced text', async () => {
+    const d = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Old title', body: 'Start' });
+    const r = await app.discussions.reply(c.bert.actor, { discussionId: d.id, body: `@${c.anne.handle} first wording` });
+    await app.discussions.editComment(c.bert.actor, { commentId: r.id, body: `@${c.anne.handle} second wording` });
+    await app.discussions.edit(c.anne.actor, { discussionId: d.id, title: 'New title', body: 'Start' });
+    const [line] = (await app.notifications.inbox(c.anne.actor)).entries;
+    expect(line.latest.excerpt).toContain('second wording');
+    expect(JSON.stringify(line)).not.toContain('first wording');
+    expect(line.latest.title).toBe('New title');
+    expect(line.latest.summary.params.title).toBe('New title');
+    // A deleted reply takes its notification out of the inbox.
+    await app.discussions.removeComment(c.bert.actor, { commentId: r.id });
+    expect((await app.notifications.inbox(c.anne.actor)).entries).toEqual([]);
+  });
+
   it('tells group admins of a request to join and clears it for all once one decides', async () => {
     const g = await app.db.selectFrom('groups').select('slug').where('id', '=', c.g.id).executeTakeFirstOrThrow();
     const second = await makeUser(app, { name: 'Second Admin' });

@@ -41,3 +41,20 @@ export async function recentNotices(db: Tx, actor: UserActor, subjects: SubjectV
     .execute();
   return rows.map((r) => ({ id: r.id, reason: r.reason as Reason, subjectKind: r.subjectKind, subjectId: r.subjectId, actorId: r.actorId, createdAt: r.createdAt, readAt: r.readAt, data: JSON.parse(r.data) as NoticeData }));
 }
+
+/**
+ * Keeps what notices say in line with what they are about: after an edit, the text (for an
+ * item) or the title (for a whole subject) of every notice already written changes too, so an
+ * inbox line or a mail still waiting never shows text its author replaced.
+ */
+export async function reviseNotices(tx: Tx, which: { itemId: string } | { subjectId: string }, patch: Partial<Pick<NoticeData, 'title' | 'excerpt' | 'body'>>): Promise<void> {
+  let q = tx.selectFrom('notices').select(['id', 'data']);
+  q = 'itemId' in which ? q.where('itemId', '=', which.itemId) : q.where('subjectId', '=', which.subjectId);
+  for (const n of await q.limit(5000).execute()) {
+    const data = JSON.parse(n.data) as NoticeData;
+    const next: NoticeData = { ...data, ...patch };
+    if (patch.title !== undefined && data.thread) next.thread = { ...data.thread, subject: data.thread.subject.replace(data.title, patch.title) };
+    if (patch.title !== undefined && data.summary.params.title !== undefined) next.summary = { ...data.summary, params: { ...data.summary.params, title: patch.title } };
+    await tx.updateTable('notices').set({ data: JSON.stringify(next) }).where('id', '=', n.id).execute();
+  }
+}
