@@ -48,7 +48,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Databas
     if (stmt) {
       cache.delete(source);
     } else {
-      stmt = sqlite.prepare(source);
+      stmt = process.env.RUCHE_SQL_PROFILE ? timed(sqlite.prepare(source), source) : sqlite.prepare(source);
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
     }
     cache.set(source, stmt);
@@ -61,6 +61,31 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Databas
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+}
+
+/**
+ * `RUCHE_SQL_PROFILE=1`: time spent in each SQLite statement (by SQL text), printed at exit,
+ * most expensive first. For benchmarks and profiling only.
+ */
+const spent = new Map<string, { ms: number; n: number }>();
+function timed(stmt: SQLite.Statement, source: string): SQLite.Statement {
+  if (spent.size === 0) process.once('exit', () => console.error([...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).map(([q, v]) => `${v.ms.toFixed(0).padStart(7)} ms ${String(v.n).padStart(7)}x  ${q.slice(0, 220)}`).join('\n')));
+  const wrap = (name: 'all' | 'get' | 'run' | 'iterate') => {
+    const f = (stmt as any)[name].bind(stmt);
+    (stmt as any)[name] = (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return f(...args);
+      } finally {
+        const e = spent.get(source) ?? { ms: 0, n: 0 };
+        e.ms += performance.now() - t;
+        e.n++;
+        spent.set(source, e);
+      }
+    };
+  };
+  for (const n of ['all', 'get', 'run', 'iterate'] as const) wrap(n);
+  return stmt;
 }
 
 /** True when the database answers a trivial query (used by /healthz). */

@@ -43,3 +43,12 @@ export async function enqueueJob<K extends JobKind>(db: Tx, kind: K, payload: Jo
     .execute();
   return id;
 }
+
+/** Several jobs of one kind in few statements (a notification to many members), each with its own run time. */
+export async function enqueueJobs<K extends JobKind>(db: Tx, kind: K, jobs: { payload: JobPayloads[K]; runAt?: Date }[], at: Date): Promise<void> {
+  const iso = at.toISOString();
+  for (let i = 0; i < jobs.length; i += 100) {
+    const rows = jobs.slice(i, i + 100).map((j) => ({ id: newId(), kind, payload: JSON.stringify(j.payload), runAt: (j.runAt ?? at).toISOString(), attempts: 0, lockedUntil: null, lockedBy: null, lastError: null, doneAt: null, createdAt: iso }));
+    if (rows.length) await db.insertInto('jobs').values(rows).execute();
+  }
+}

@@ -50,7 +50,6 @@ export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
   await db.schema.createIndex('notifications_dedupe').on('notifications').columns(['user_id', 'dedupe_key']).unique().execute();
   await db.schema.createIndex('notifications_inbox').on('notifications').columns(['user_id', 'in_inbox', 'created_at']).execute();
   await db.schema.createIndex('notifications_subject').on('notifications').columns(['user_id', 'subject_id']).execute();
-  await db.schema.createIndex('notifications_reason').on('notifications').columns(['user_id', 'reason', 'created_at']).execute();
 
   await db.schema
     .createTable('notification_prefs')

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/connect';
 import type { EmailLevel } from '../../db/schema';
 import { inTx, type Deps } from '../../kernel/deps';
-import { enqueueJob } from '../../kernel/outbox';
+import { enqueueJob, enqueueJobs } from '../../kernel/outbox';
 import type { Channel, Notice, Recipient } from '../notifications';
 import { mailIdentities } from '../accounts/users';
 import { DEFAULT_LEVEL } from './prefs';
@@ -38,11 +38,9 @@ export function emailChannel(deps: Deps): Channel & { flush(p: { userId: string;
   }
 
   async function sendNow(tx: Tx, notice: Notice, to: Recipient[], at: Date) {
-    for (const r of to) {
-      const mail = noticeMail(config, [notice], r);
-      await enqueueJob(tx, 'mail.send', mail, at, r.quietUntil ?? at);
-    }
-    if (to.length) await tx.updateTable('notifications').set({ mailState: 'sent' }).where('id', 'in', to.map((r) => r.notificationId)).execute();
+    if (!to.length) return;
+    await enqueueJobs(tx, 'mail.send', to.map((r) => ({ payload: noticeMail(config, [notice], r), runAt: r.quietUntil ?? at })), at);
+    await tx.updateTable('notifications').set({ mailState: 'sent' }).where('id', 'in', to.map((r) => r.notificationId)).execute();
   }
 
   const channel = {
@@ -84,35 +82,38 @@ export function emailChannel(deps: Deps): Channel & { flush(p: { userId: string;
       if (!merge.length) return;
 
       // The first reply in a while goes at once; the following ones wait for the window's end.
+      // A few statements for all recipients together, however many they are.
       let q = tx.selectFrom('mailThreads').select(['userId', 'lastSentAt', 'flushAt']).where('subjectId', '=', notice.subjectId).where('userId', 'in', merge.map((r) => r.userId));
       if (deps.dialect === 'postgres') q = q.forUpdate();
       const state = new Map((await q.execute()).map((s) => [s.userId, s]));
       const iso = at.toISOString();
       const windowStart = new Date(at.getTime() - MERGE_WINDOW_MS).toISOString();
-      const leading: Recipient[] = [];
-      for (const r of merge) {
+      const fresh = merge.filter((r) => !state.has(r.userId));
+      const made = fresh.length
+        ? new Set((await tx.insertInto('mailThreads').values(fresh.map((r) => ({ userId: r.userId, subjectId: notice.subjectId, lastSentAt: iso, flushAt: null }))).onConflict((oc) => oc.columns(['userId', 'subjectId']).doNothing()).returning('userId').execute()).map((x) => x.userId))
+        : new Set<string>();
+      const quiet = merge.filter((r) => {
         const s = state.get(r.userId);
-        if (!s) {
-          const made = await tx.insertInto('mailThreads').values({ userId: r.userId, subjectId: notice.subjectId, lastSentAt: iso, flushAt: null }).onConflict((oc) => oc.columns(['userId', 'subjectId']).doNothing()).returning('userId').executeTakeFirst();
-          if (made) {
-            leading.push(r);
-            continue;
-          }
-        } else if (!s.flushAt && s.lastSentAt <= windowStart) {
-          await tx.updateTable('mailThreads').set({ lastSentAt: iso }).where('userId', '=', r.userId).where('subjectId', '=', notice.subjectId).execute();
-          leading.push(r);
-          continue;
+        return s && !s.flushAt && s.lastSentAt <= windowStart;
+      });
+      if (quiet.length) await tx.updateTable('mailThreads').set({ lastSentAt: iso }).where('subjectId', '=', notice.subjectId).where('userId', 'in', quiet.map((r) => r.userId)).execute();
+      const leading = [...merge.filter((r) => made.has(r.userId)), ...quiet];
+      const waiting = merge.filter((r) => !leading.includes(r));
+      if (waiting.length) {
+        await tx.updateTable('notifications').set({ mailState: 'pending' }).where('id', 'in', waiting.map((r) => r.notificationId)).execute();
+        // One flush at the end of each member's window, unless one is already due.
+        const due = new Map<string, Recipient[]>();
+        for (const r of waiting) {
+          const s = state.get(r.userId) ?? { lastSentAt: iso, flushAt: null };
+          if (s.flushAt) continue;
+          let when = new Date(Math.max(Date.parse(s.lastSentAt) + MERGE_WINDOW_MS, at.getTime()));
+          if (r.quietUntil && r.quietUntil > when) when = r.quietUntil;
+          const k = when.toISOString();
+          due.set(k, [...(due.get(k) ?? []), r]);
         }
-        // Inside the window: wait, and make sure one flush is due at its end.
-        await tx.updateTable('notifications').set({ mailState: 'pending' }).where('id', '=', r.notificationId).execute();
-        const cur = s ?? (await tx.selectFrom('mailThreads').select(['userId', 'lastSentAt', 'flushAt']).where('subjectId', '=', notice.subjectId).where('userId', '=', r.userId).executeTakeFirstOrThrow());
-        if (!cur.flushAt) {
-          let due = new Date(Math.max(Date.parse(cur.lastSentAt) + MERGE_WINDOW_MS, at.getTime()));
-          if (r.quietUntil && r.quietUntil > due) due = r.quietUntil;
-          await tx.updateTable('mailThreads').set({ flushAt: due.toISOString() }).where('userId', '=', r.userId).where('subjectId', '=', notice.subjectId).execute();
-          await enqueueJob(tx, 'mail.flush', { userId: r.userId, subjectId: notice.subjectId }, at, due);
-          state.set(r.userId, { ...cur, flushAt: due.toISOString() });
-        }
+        for (const [when, rs] of due) await tx.updateTable('mailThreads').set({ flushAt: when }).where('subjectId', '=', notice.subjectId).where('userId', 'in', rs.map((r) => r.userId)).execute();
+        const jobs = [...due].flatMap(([when, rs]) => rs.map((r) => ({ payload: { userId: r.userId, subjectId: notice.subjectId }, runAt: new Date(when) })));
+        if (jobs.length) await enqueueJobs(tx, 'mail.flush', jobs, at);
       }
       await sendNow(tx, notice, leading, at);
     },

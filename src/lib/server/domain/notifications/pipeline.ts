@@ -96,17 +96,9 @@ async function announce(tx: Tx, e: RecordedEvent, a: Announcement, channels: Cha
   }
   if (told.length === 0) return;
 
-  // 4. Never twice the same thing to the same member (an edit re-running its mentions).
+  // 4. Never twice the same thing to the same member (an edit re-running its mentions): the
+  // unique (member, dedupe key) lets only new rows in, and only those are delivered.
   const key = (t: Told) => `${t.reason}:${a.itemId ?? a.subject.id}`;
-  const seen = new Set<string>();
-  const keys = [...new Set(told.map(key))];
-  for (let i = 0; i < told.length; i += CHUNK) {
-    const rows = await tx.selectFrom('notifications').select(['userId', 'dedupeKey']).where('userId', 'in', told.slice(i, i + CHUNK).map((t) => t.userId)).where('dedupeKey', 'in', keys).execute();
-    for (const r of rows) seen.add(`${r.userId}|${r.dedupeKey}`);
-  }
-  const fresh = told.filter((t) => !seen.has(`${t.userId}|${key(t)}`));
-  if (fresh.length === 0) return;
-
   // 5. The notice once, a notification row per member, then each channel.
   const at = e.at.toISOString();
   const notice: Notice = { id: newId(), type: e.type, subjectKind: a.subject.kind, subjectId: a.subject.id, itemId: a.itemId, groupId: a.groupId, actorId: e.actorId, data: a.data, createdAt: at };
@@ -114,7 +106,7 @@ async function announce(tx: Tx, e: RecordedEvent, a: Announcement, channels: Cha
     .insertInto('notices')
     .values({ id: notice.id, type: notice.type, subjectKind: notice.subjectKind, subjectId: notice.subjectId, itemId: notice.itemId, groupId: notice.groupId, actorId: notice.actorId, data: JSON.stringify(notice.data), createdAt: at })
     .execute();
-  const rows = fresh.map((t) => ({
+  const rows = told.map((t) => ({
     id: newId(),
     userId: t.userId,
     noticeId: notice.id,
@@ -140,10 +132,14 @@ async function announce(tx: Tx, e: RecordedEvent, a: Announcement, channels: Cha
       .execute();
     for (const r of done) inserted.add(r.id);
   }
+  if (inserted.size === 0) {
+    await tx.deleteFrom('notices').where('id', '=', notice.id).execute();
+    return;
+  }
   const rowOf = new Map(rows.filter((r) => inserted.has(r.id)).map((r) => [r.userId, r.id]));
   for (const ch of channels) {
     const to: Recipient[] = [];
-    for (const t of fresh) {
+    for (const t of told) {
       const choice = t.choices.get(ch.name);
       const notificationId = rowOf.get(t.userId);
       if (!choice || !notificationId) continue;
