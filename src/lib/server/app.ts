@@ -25,12 +25,14 @@ import { discussionNotifiers, discussionSubjects } from './domain/discussions/di
 import { discussionDigest } from './domain/discussions/discussions.digest';
 import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
 import { groupNotifiers, groupSubjects } from './domain/groups/groups.notify';
-import { markNotifying } from './kernel/events';
+import { markLive, markNotifying } from './kernel/events';
+import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 
 /** Every feature's notifiers and the visibility of what its notices are about. */
 export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers };
 export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects };
 markNotifying(Object.keys(notifiers));
+markLive(LIVE_EVENT_TYPES);
 
 export type AppOptions = {
   clock?: Clock;
@@ -73,6 +75,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         for (const id of new Set(userIds)) hub.toUser(id, { type: 'inbox', unread: await unreadCount(h.db, id) });
       })().catch((e) => log(`inbox live: ${(e as Error).message}`));
     },
+  };
+  // Live pages: a group's content changed, told after commit to every process.
+  deps.groupLive = (groupId, type, data) => {
+    const ids: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data)) if (typeof v === 'string' && k.endsWith('Id')) ids[k] = v;
+    hub.publishNotice(groupId, type, ids);
   };
   const mailChannel = emailChannel(deps);
   if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel] });

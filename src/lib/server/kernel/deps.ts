@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Db, DbHandle, Dialect, Tx } from '../db/connect';
 import type { Clock } from './clock';
-import { openTxContext, type RecordedEvent } from './events';
+import { isLive, openTxContext, type RecordedEvent } from './events';
 import type { SubjectVisibility } from '../domain/notifications/channel';
 
 /** The notification step: runs on a transaction's events before it commits. */
@@ -21,6 +21,8 @@ export type Deps = {
   notifications?: EventStep;
   /** Set by the composition root: tells a member's open pages that their inbox changed. */
   inboxLive?: { changed(userIds: string[]): void };
+  /** Set by the composition root: tells every process's live pages that a group's content changed (after commit). */
+  groupLive?: (groupId: string, type: string, data: Record<string, unknown>) => void;
   /** Set by the composition root: each feature's SQL for who may still read a notice's subject. */
   noticeSubjects?: SubjectVisibility;
 };
@@ -37,6 +39,8 @@ export async function inTx<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Promise<T
     after = ctx.afterCommit;
     const r = await fn(tx);
     if (ctx.events.length && deps.notifications) await deps.notifications.run(tx, ctx.events, (f) => ctx.afterCommit.push(f));
+    // Live pages hear of it once committed, at once and on every process (ids only).
+    for (const e of ctx.events) if (e.groupId && isLive(e.type) && deps.groupLive) ctx.afterCommit.push(() => deps.groupLive!(e.groupId!, e.type, e.data as Record<string, unknown>));
     return r;
   });
   deps.pokeJobs();

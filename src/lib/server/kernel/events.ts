@@ -46,6 +46,13 @@ export function openTxContext(tx: Tx): TxContext {
 }
 export const txContext = (tx: Tx): TxContext | undefined => contexts.get(tx);
 
+/** Event types after which a group's pages look different (live pages refresh on them). */
+const live = new Set<string>();
+export function markLive(types: Iterable<string>) {
+  for (const t of types) live.add(t);
+}
+export const isLive = (type: string) => live.has(type);
+
 /** Event types whose recording must notify someone (registered by the composition root). */
 const notifying = new Set<string>();
 export function markNotifying(types: Iterable<string>) {

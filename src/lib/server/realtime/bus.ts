@@ -10,6 +10,8 @@ export type BusMessage =
   | { t: 'typing'; room: string; user: Person }
   | { t: 'presence'; room: string; users: Person[] }
   | { t: 'presence-all'; rooms: Record<string, Person[]> }
+  /** A group's content changed (live pages refresh): ids only, filtered by who watches the group. */
+  | { t: 'notice'; group: string; kind: string; ids: Record<string, string> }
   /** A frame for every open connection of one member (their inbox count, read marks). */
   | { t: 'user'; user: string; frame: string }
   | { t: 'hello' };

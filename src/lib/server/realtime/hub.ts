@@ -69,13 +69,17 @@ export class Hub {
     if (set?.delete(l) && set.size === 0) this.topics.delete(groupId);
   }
   /**
-   * Tells this process's listeners of a group that its discussions changed. Every process
-   * tails the shared event log itself, so notices need no bus; they carry ids only.
+   * Tells every process's listeners of a group that its content changed, right after the
+   * commit (through the bus: at once across processes). Notices carry ids only; listeners
+   * were checked with `group.read` when they started watching.
    */
-  groupNotice(groupId: string, kind: string, discussionId: string | null) {
+  publishNotice(groupId: string, kind: string, ids: Record<string, string>) {
+    this.bus.publish({ t: 'notice', group: groupId, kind, ids });
+  }
+  private groupNotice(groupId: string, kind: string, ids: Record<string, string>) {
     const set = this.topics.get(groupId);
     if (!set?.size) return;
-    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId }));
+    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId: ids.discussionId ?? null, ids }));
     for (const l of set) l.push(frame);
   }
 
@@ -254,6 +258,9 @@ export class Hub {
           if (JSON.stringify(before.get(room) ?? []) !== JSON.stringify(r.rooms.get(room) ?? [])) this.notify(room);
         return;
       }
+      case 'notice':
+        this.groupNotice(e.group, e.kind, e.ids);
+        return;
       case 'user': {
         const set = this.people.get(e.user);
         if (!set?.size) return;

@@ -215,7 +215,7 @@ describe.each(engines)('WebSocket chat (%s)', (engine) => {
     b.send({ type: 'watch', groups: [r.g.id, 'no-such-group'], ref: 'w' });
     expect(await b.next((f) => f.type === 'watching' && f.ref === 'w')).toMatchObject({ groups: [r.g.id] });
     const d = await app.discussions.create(await r.anne.actor(), { groupSlug: r.g.slug, title: 'Stand on Saturday', body: 'Who comes?' });
-    expect(await b.next((f) => f.type === 'notice' && f.kind === 'discussion.started')).toEqual({ type: 'notice', group: r.g.id, kind: 'discussion.started', discussionId: d.id });
+    expect(await b.next((f) => f.type === 'notice' && f.kind === 'discussion.started')).toEqual({ type: 'notice', group: r.g.id, kind: 'discussion.started', discussionId: d.id, ids: { discussionId: d.id } });
     await app.discussions.reply(await r.anne.actor(), { discussionId: d.id, body: 'Me' });
     await b.next((f) => f.type === 'notice' && f.kind === 'comment.posted' && f.discussionId === d.id);
     await new Promise((res) => setTimeout(res, 250));

@@ -1,22 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect';
-import { LIVE_EVENT_TYPES } from '../domain/discussions/live';
 
 /** Event types after which a member may have lost access to a group's chat. */
 const MEMBER_EVENTS = ['member.removed', 'member.left'];
 const GROUP_EVENTS = ['group.updated', 'group.deleted'];
 
 /**
- * Tails the shared event log for membership and visibility changes (and, with `onContent`,
- * for changes to groups' discussions, which live pages refresh on), so a member removed
+ * Tails the shared event log for membership and visibility changes, so a member removed
  * from a group stops receiving its chat within a poll interval, whichever process removed
- * them. One indexed query per interval per process.
+ * them. One indexed query per interval per process. (Content changes reach live pages at
+ * once, published after their commit: see `inTx`.)
  */
 export function watchAccessChanges(
   db: Db,
-  o: { pollMs: number; onUser(userId: string): void; onGroup(groupId: string): void; onContent?(groupId: string, kind: string, discussionId: string | null): void; log(m: string): void },
+  o: { pollMs: number; onUser(userId: string): void; onGroup(groupId: string): void; log(m: string): void },
 ) {
-  const content = o.onContent ? LIVE_EVENT_TYPES : [];
   let last: number | null = null;
   let stopped = false;
   let running = false;
@@ -35,7 +33,7 @@ export function watchAccessChanges(
         .select(['id', 'type', 'groupId', 'data'])
         .where('id', '>', last)
         .where('id', '<=', top)
-        .where('type', 'in', [...MEMBER_EVENTS, ...GROUP_EVENTS, ...content])
+        .where('type', 'in', [...MEMBER_EVENTS, ...GROUP_EVENTS])
         .orderBy('id')
         .limit(500)
         .execute();
@@ -47,15 +45,6 @@ export function watchAccessChanges(
           } catch {
             /* malformed event data: nothing to do */
           }
-        } else if (content.includes(r.type)) {
-          if (!r.groupId) continue;
-          let discussionId: string | null = null;
-          try {
-            discussionId = (JSON.parse(r.data) as { discussionId?: string }).discussionId ?? null;
-          } catch {
-            /* malformed event data: the notice goes without the discussion */
-          }
-          o.onContent?.(r.groupId, r.type, discussionId);
         } else if (r.groupId) o.onGroup(r.groupId);
       }
       last = rows.length === 500 ? Number(rows[rows.length - 1].id) : Math.max(last, top);

@@ -84,7 +84,6 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
     pollMs: opts.pollMs ?? 500,
     onUser: (userId) => byUser(userId).forEach((c) => void c.recheck().catch(() => {})),
     onGroup: () => connections.forEach((c) => void c.recheck().catch(() => {})),
-    onContent: (groupId, kind, discussionId) => app.realtime.hub.groupNotice(groupId, kind, discussionId),
     log: app.deps.log,
   });
   const recheck = setInterval(() => connections.forEach((c) => void c.recheck().catch(() => {})), opts.recheckMs ?? 60_000);
