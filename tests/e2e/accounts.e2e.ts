@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { startE2E, type E2E } from './support';
+import { hashSecret } from '../../src/lib/server/kernel/ids';
 
 let e: E2E;
 const PW = 'un mot de passe solide';
@@ -167,7 +168,16 @@ describe('accounts JSON API', () => {
     }
 
     const doc = await (await fetch(e.url + '/api/v1/openapi.json')).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/me', '/me/tokens', '/me/tokens/{id}', '/users/{handle}', '/session']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/me', '/me/tokens', '/me/tokens/{id}', '/me/sessions', '/users/{handle}', '/session']));
+
+    // Log out everywhere over the API: the cookie's session and every token end.
+    const again = await post('/api/v1/session', { email: 'marc@example.org', password: PW });
+    const cookie2 = again.headers.get('set-cookie')!.split(';')[0];
+    const t2 = (await (await post('/api/v1/me/tokens', { name: 'two', scope: 'read' }, { cookie: cookie2 })).json()).token;
+    expect((await (await fetch(e.url + '/api/v1/me/sessions', { headers: { cookie: cookie2 } })).json()).items.some((x: { current: boolean }) => x.current)).toBe(true);
+    expect((await fetch(e.url + '/api/v1/me/sessions', { method: 'DELETE', headers: { cookie: cookie2, origin: e.url } })).status).toBe(200);
+    expect((await fetch(e.url + '/api/v1/me', { headers: { cookie: cookie2 } })).status).toBe(401);
+    expect((await fetch(e.url + '/api/v1/me', { headers: { authorization: `Bearer ${t2}` } })).status).toBe(401);
   });
 });
 
@@ -193,6 +203,13 @@ describe('token scopes over HTTP', () => {
     const form = await fetch(e.url + '/profile?/save', { method: 'POST', headers: { authorization: read, origin: e.url, 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Hacked' });
     expect(form.status).toBe(403);
     expect((await (await fetch(e.url + '/api/v1/me', { headers: { authorization: read } })).json()).name).not.toBe('Hacked');
+
+    // An expired token answers 401 like a revoked one.
+    const old = await tokenFor('marc@example.org', 'read', 30);
+    await e.running.app.db.updateTable('accessTokens').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('tokenHash', '=', hashSecret(old.slice('Bearer '.length))).execute();
+    const expired = await fetch(e.url + '/api/v1/me', { headers: { authorization: old } });
+    expect(expired.status).toBe(401);
+    expect((await expired.json()).error.code).toBe('token_invalid');
 
     const write = await tokenFor('anne@example.org', 'write');
     const admin = await tokenFor('anne@example.org', 'admin');

@@ -32,11 +32,12 @@ const tokenErrors = {
   '401': { description: 'The token is unknown, revoked or expired (`token_invalid`; `WWW-Authenticate: Bearer error="invalid_token"`)', content: json(ref('Error')) },
   '403': { description: 'A read token used with another method than GET or HEAD (`token_read_only`), or a token used to create a token or a session', content: json(ref('Error')) },
 };
+const Session = { type: 'object', properties: { id: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' }, lastSeenAt: { type: 'string', format: 'date-time' }, userAgent: { type: 'string' }, current: { type: 'boolean' } } };
 const PublicProfile = { type: 'object', properties: { handle: { type: 'string' }, name: { type: 'string' }, avatarFileId: { type: ['string', 'null'] }, avatarUrl: { type: ['string', 'null'] }, bioHtml: { type: 'string', description: 'sanitised HTML' }, memberSince: { type: 'string', format: 'date-time' } } };
 
 /** Accounts: the member's own profile and tokens, other members' profiles, JSON login. */
 const fragment: Fragment = {
-  schemas: { Me, Token, NewToken, PublicProfile },
+  schemas: { Me, Token, NewToken, Session, PublicProfile },
   paths: {
     '/me': {
       get: { tags: ['accounts'], summary: 'Your profile', responses: { '200': { description: 'Your profile', content: json(ref('Me')) }, ...errorResponses } },
@@ -63,6 +64,10 @@ const fragment: Fragment = {
     },
     '/me/tokens/{id}': {
       delete: { tags: ['accounts'], summary: 'Revoke one of your tokens', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Revoked' }, ...errorResponses, ...tokenErrors } },
+    },
+    '/me/sessions': {
+      get: { tags: ['accounts'], summary: 'Your active sessions, newest first (`current` marks the one of this request’s cookie)', responses: { '200': { description: 'Sessions', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('Session') } } }) }, ...errorResponses, ...tokenErrors } },
+      delete: { tags: ['accounts'], summary: 'Log out everywhere: end every session (this one too) and revoke every personal access token', responses: { '200': { description: 'Everything ended' }, ...errorResponses, ...tokenErrors } },
     },
     '/users/{handle}': {
       get: { tags: ['accounts'], summary: 'A member’s public profile (members only; 404 for visitors)', parameters: [{ name: 'handle', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Profile', content: json(ref('PublicProfile')) }, ...errorResponses } },
