@@ -28,7 +28,7 @@ export const actions: Actions = {
     const f = await formObject(event.request);
     const next = safeRedirect(f.next, event.url);
     return formAction(event, async () => {
-      await event.locals.app.accounts.requestMagicLink({ email: f.email, next });
+      await event.locals.app.accounts.requestMagicLink({ email: f.email, next }, clientContext(event));
       return { magicSent: true, values: { magicEmail: f.email, next } };
     }, { magicEmail: f.email, next, form: 'magic' });
   },

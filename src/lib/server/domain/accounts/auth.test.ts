@@ -103,10 +103,29 @@ describe.each(engines)('%s: one-time links', (engine) => {
     expect(await app.accounts.inspectLink('reset', { token })).toBe('unknown');
   });
 
-  it('stops mailing one address after 5 links in 15 minutes', async () => {
+  it('stops mailing one address after 5 links in 15 minutes from one source', async () => {
     await makeUser(app, { email: 'jan@example.org' });
     for (let i = 0; i < 7; i++) await app.accounts.requestMagicLink({ email: 'jan@example.org' });
     expect(await app.db.selectFrom('jobs').select('id').execute()).toHaveLength(5);
+  });
+
+  it('keeps sending the owner a link when someone asks for many of them from elsewhere', async () => {
+    await makeUser(app, { email: 'jan@example.org', password: PW });
+    const device = (await app.accounts.login({ email: 'jan@example.org', password: PW }, { ip: '192.0.2.1' })).device;
+    const mails = async () => (await app.db.selectFrom('jobs').select('id').where('kind', '=', 'mail.send').execute()).length;
+    // One source cannot use up the address: another source still gets a link.
+    for (let i = 0; i < 7; i++) await app.accounts.requestMagicLink({ email: 'jan@example.org' }, { ip: '203.0.113.1' });
+    expect(await mails()).toBe(5);
+    await app.accounts.requestMagicLink({ email: 'jan@example.org' }, { ip: '192.0.2.2' });
+    expect(await mails()).toBe(6);
+    // Many sources together hit the looser cap per address…
+    for (let i = 2; i < 12; i++) await app.accounts.requestMagicLink({ email: 'jan@example.org' }, { ip: `203.0.113.${i}` });
+    expect(await mails()).toBe(10);
+    await app.accounts.requestMagicLink({ email: 'jan@example.org' }, { ip: '192.0.2.3' });
+    expect(await mails()).toBe(10);
+    // …which the owner's known device does not meet.
+    await app.accounts.requestMagicLink({ email: 'jan@example.org' }, { ip: '192.0.2.3', deviceCookie: device });
+    expect(await mails()).toBe(11);
   });
 
   it('resets the password within an hour, ending every session and access token', async () => {

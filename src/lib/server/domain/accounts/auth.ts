@@ -80,13 +80,22 @@ export function createAuth(deps: Deps) {
     return { userId: row.userId as UserId, email: row.email };
   }
 
-  /** Creates a one-time link and enqueues its mail; silent when the email has no active account. */
-  async function sendLink(kind: 'magic' | 'reset', raw: unknown) {
+  /**
+   * Creates a one-time link and enqueues its mail; silent when the email has no active
+   * account. No mail bombing: a few mails per quarter hour to one address from one source,
+   * and a looser cap per address from everywhere, beyond which nothing is sent (same answer).
+   * A known device of the account skips the per-address cap, so an attacker asking for
+   * links from many addresses cannot keep the owner from getting one.
+   */
+  async function sendLink(kind: 'magic' | 'reset', raw: unknown, ctx: ClientContext) {
     const { email, next } = parse(EmailInput, raw);
     const now = clock.now();
     const user = await db.selectFrom('users').select(['id', 'name', 'locale', 'email']).where('email', '=', email).where('disabledAt', 'is', null).executeTakeFirst();
-    // No mail bombing: beyond a few mails per quarter hour to one address, stay silent.
-    if (!user || (await blockedFor(db, mailKey(email), LIMITS.mail, now)) !== null) return;
+    if (!user) return;
+    const source = ctx.ip || UNKNOWN_ADDRESS;
+    const known = knownDevice(deviceKey(), ctx.deviceCookie, user.id, now) !== null;
+    if ((await blockedFor(db, mailKey(email, source), LIMITS.mailPerSource, now)) !== null) return;
+    if (!known && (await blockedFor(db, mailKey(email), LIMITS.mail, now)) !== null) return;
     const minutes = kind === 'magic' ? MAGIC_MINUTES : RESET_MINUTES;
     await inTx(deps, async (tx) => {
       const token = newSecret();
@@ -98,7 +107,7 @@ export function createAuth(deps: Deps) {
       const back = kind === 'magic' ? sameOriginPath(next, config.baseUrl) : null;
       const url = `${config.baseUrl}/${kind === 'magic' ? 'magic' : 'reset'}/${token}${back && back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`;
       await enqueueJob(tx, 'mail.send', accountMail(kind, { to: user.email, name: user.name, locale: user.locale, url, minutes, associationName: instance?.name ?? 'Ruche', mailDomain: config.mailDomain }), now);
-      await recordAttempt(tx, [mailKey(email)], now);
+      await recordAttempt(tx, [mailKey(email), mailKey(email, source)], now);
       await recordEvent(tx, { type: kind === 'magic' ? 'user.login_link_sent' : 'user.reset_link_sent', actorId: user.id }, now);
     });
   }
@@ -144,13 +153,13 @@ export function createAuth(deps: Deps) {
      * this site) once used. Same answer whether the email exists or not. Not throttled by
      * failed passwords: a member who can read their mail always gets in.
      */
-    async requestMagicLink(raw: unknown): Promise<void> {
-      await sendLink('magic', raw);
+    async requestMagicLink(raw: unknown, ctx: ClientContext = {}): Promise<void> {
+      await sendLink('magic', raw, ctx);
     },
 
     /** "Forgot password": a reset link valid one hour. Same answer whether the email exists or not. */
-    async requestPasswordReset(raw: unknown): Promise<void> {
-      await sendLink('reset', raw);
+    async requestPasswordReset(raw: unknown, ctx: ClientContext = {}): Promise<void> {
+      await sendLink('reset', raw, ctx);
     },
 
     /** What a one-time link is worth, without using it (GET of the link must not consume it). */

@@ -2,12 +2,13 @@ import type { Tx } from '../../db/connect';
 import { newId } from '../../kernel/ids';
 
 /**
- * No mail bombing: one row of `login_attempts` per account mail sent (login link, reset),
- * keyed "mail:<address>", counted in SQL within a sliding window so the limit holds across
- * processes sharing one database. Failed passwords are throttled elsewhere (throttle.ts).
+ * No mail bombing: one row of `login_attempts` per account mail sent (login link, reset)
+ * and key — "mail:<address>" and "mail:<address>|<source>" — counted in SQL within a
+ * sliding window so the limits hold across processes sharing one database. Failed
+ * passwords are throttled elsewhere (throttle.ts).
  */
 export const WINDOW_MS = 15 * 60_000;
-export const LIMITS = { mail: 5 } as const;
+export const LIMITS = { mailPerSource: 5, mail: 10 } as const;
 
 /** When the key is over its limit: minutes until one more is allowed; else null. */
 export async function blockedFor(db: Tx, key: string, limit: number, now: Date): Promise<number | null> {
@@ -34,4 +35,4 @@ export async function recordAttempt(db: Tx, keys: string[], now: Date): Promise<
   await db.deleteFrom('loginAttempts').where('createdAt', '<', new Date(now.getTime() - 86400_000).toISOString()).execute();
 }
 
-export const mailKey = (email: string) => `mail:${email.trim().toLowerCase()}`;
+export const mailKey = (email: string, source?: string) => `mail:${email.trim().toLowerCase()}${source ? `|${source}` : ''}`;
