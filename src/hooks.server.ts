@@ -2,10 +2,22 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { redirect } from '@sveltejs/kit';
 import { createApp, getGlobalApp } from '$lib/server/app';
 import { loadConfig } from '$lib/server/config';
-import { SESSION_COOKIE } from '$lib/server/domain/accounts/sessions';
-import { isLocale, negotiateLocale, translator, type Locale } from '$lib/i18n';
+import { SESSION_COOKIE, bearerToken, scopeAllowsMethod, type ResolvedToken } from '$lib/server/domain/accounts/sessions';
+import { isLocale, negotiateLocale, translator, type Locale, type T } from '$lib/i18n';
 import type { UserId } from '$lib/server/kernel/ids';
 import { Gate } from '$lib/server/kernel/gate';
+
+type TokenRefusal = 'token_invalid' | 'token_read_only';
+
+/** 401 for a token that does not work (unknown, revoked, expired), 403 for a read token outside GET/HEAD (RFC 6750). */
+function tokenRefusal(code: TokenRefusal, t: T): Response {
+  const status = code === 'token_invalid' ? 401 : 403;
+  const challenge = code === 'token_invalid' ? 'Bearer error="invalid_token"' : 'Bearer error="insufficient_scope", scope="write"';
+  return new Response(JSON.stringify({ error: { code, message: t(`errors.${code}`), issues: [] } }), {
+    status,
+    headers: { 'content-type': 'application/json', 'www-authenticate': challenge, 'cache-control': 'no-store' },
+  });
+}
 
 const appPromise = () => getGlobalApp(() => createApp(loadConfig()));
 
@@ -26,17 +38,25 @@ const handleRequest: Handle = async ({ event, resolve }) => {
   const app = await appPromise();
   event.locals.app = app;
 
+  // A session cookie, or a personal access token (`Authorization: Bearer ruche_…`). A token
+  // that does not work answers 401 and a read token outside safe methods 403, both in JSON,
+  // whatever the route: a script must not silently act as a visitor.
   let userId: UserId | null = null;
-  let viaToken = false;
-  const auth = event.request.headers.get('authorization');
-  if (auth?.startsWith('Bearer ')) {
-    userId = await app.sessions.userIdForAccessToken(auth.slice(7).trim());
-    viaToken = userId !== null;
+  let token: ResolvedToken | null = null;
+  let refusal: TokenRefusal | null = null;
+  const bearer = bearerToken(event.request.headers.get('authorization'));
+  if (bearer !== null) {
+    token = await app.sessions.resolveAccessToken(bearer);
+    if (!token) refusal = 'token_invalid';
+    else {
+      userId = token.userId;
+      if (!scopeAllowsMethod(token.scope, event.request.method)) refusal = 'token_read_only';
+    }
   } else {
     userId = await app.sessions.userIdFor(event.cookies.get(SESSION_COOKIE));
   }
-  event.locals.viaToken = viaToken;
-  const { user: u, actor } = await app.sessions.identify(userId);
+  event.locals.viaToken = bearer !== null;
+  const { user: u, actor } = await app.sessions.identify(userId, token ? { scope: token.scope } : null);
   event.locals.actor = actor;
   event.locals.user = u ? { ...u, locale: (isLocale(u.locale) ? u.locale : 'fr') as Locale } : null;
 
@@ -49,9 +69,9 @@ const handleRequest: Handle = async ({ event, resolve }) => {
   event.locals.timeZone = event.locals.user?.timeZone ?? 'Europe/Brussels';
   event.locals.t = translator(locale);
 
-  if (!instance && !beforeSetup.test(event.url.pathname)) redirect(303, '/setup');
+  if (!instance && !beforeSetup.test(event.url.pathname) && !refusal) redirect(303, '/setup');
 
-  const response = await resolve(event, {
+  const response = refusal ? tokenRefusal(refusal, event.locals.t) : await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', locale),
   });
   response.headers.set('x-content-type-options', 'nosniff');

@@ -58,7 +58,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       await audit('pieter@demo.ruche.local', 'nl-BE', ['/', '/groups', '/groups/coordination', '/groups/coordination/discussions', `/d/${discussionId}`, '/groups/coordination/discussions/new', '/search?q=budget', '/profile', '/profile/email', '/groups/coordination/email', '/groups/coordination/members', '/groups/coordination/chat', '/messages']),
     ).toEqual([]);
   });
+  it('account security and API tokens pages in French', async () => {
+    expect(await audit('pieter@demo.ruche.local', 'fr-BE', ['/profile/security', '/profile/advanced'])).toEqual([]);
+  });
   it('admin pages in English', async () => {
-    expect(await audit('camille@demo.ruche.local', 'en-GB', ['/', '/admin', '/admin/users', '/admin/outbox', '/groups/new', '/groups/coordination/edit', '/groups/coordination/invite'])).toEqual([]);
+    expect(await audit('camille@demo.ruche.local', 'en-GB', ['/', '/admin', '/admin/users', '/admin/outbox', '/profile/advanced', '/groups/new', '/groups/coordination/edit', '/groups/coordination/invite'])).toEqual([]);
   });
 });

@@ -52,6 +52,12 @@ const Env = z
       .refine((s) => /^rediss?:\/\//.test(s), { message: 'REDIS_URL must look like redis://host:6379' })
       .optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    // Read by adapter-node too (event.getClientAddress()); validated here so a typo stops the server.
+    ADDRESS_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, { message: 'ADDRESS_HEADER must be a header name such as X-Forwarded-For or X-Real-IP' })
+      .optional(),
+    XFF_DEPTH: z.coerce.number({ message: 'XFF_DEPTH must be a whole number of trusted proxies, 1 or more' }).int().min(1).max(20).default(1),
   })
   .superRefine((e, ctx) => {
     // Half a relay configuration would either trust nothing or trust any header: say which half is missing.
@@ -82,6 +88,10 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Redis for realtime fan-out and presence across processes; without it, in memory. */
   redisUrl?: string;
+  /** Header holding the client's address behind a reverse proxy (lower-cased); null: the socket's peer. */
+  addressHeader: string | null;
+  /** With X-Forwarded-For: how many trusted proxies append to it (the address is read that far from the right). */
+  xffDepth: number;
 };
 
 export class ConfigError extends Error {}
@@ -117,5 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    addressHeader: e.ADDRESS_HEADER ? e.ADDRESS_HEADER.toLowerCase() : null,
+    xffDepth: e.XFF_DEPTH,
   };
 }

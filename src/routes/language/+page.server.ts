@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { isLocale } from '$lib/i18n';
-import { safeNext } from '$lib/server/domain/accounts/cookie';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
@@ -10,11 +10,11 @@ export const actions: Actions = {
   default: async ({ request, cookies, locals, url }) => {
     const fd = await request.formData();
     const locale = String(fd.get('locale') ?? '');
-    const next = String(fd.get('next') ?? '/');
+    const next = fd.get('next');
     if (isLocale(locale)) {
       cookies.set('lang', locale, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400, secure: url.protocol === 'https:' });
       await locals.app.accounts.setLocale(locals.actor, { locale });
     }
-    redirect(303, safeNext(next));
+    redirect(303, safeRedirect(next, url));
   },
 };

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** The member's direct conversations, latest first, with unread badges. */
 export const load: PageServerLoad = (event) =>
@@ -11,7 +12,7 @@ export const actions: Actions = {
   start: async (event) => {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.chat.openDirect(event.locals.actor, f), { handles: f.handles, title: f.title });
-    if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}`);
+    if (res && 'roomId' in res) redirect(303, safeRedirect(`/messages/${res.roomId}`, event.url));
     return res;
   },
 };

@@ -6,6 +6,7 @@ import * as m003discussions from './migrations/003-discussions';
 import * as m004email from './migrations/004-email';
 import * as m005chatFiles from './migrations/005-chat-files';
 import * as m006mailTrust from './migrations/006-mail-trust';
+import * as m007accounts from './migrations/007-accounts';
 import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
 
@@ -18,6 +19,7 @@ export const migrations: [string, Migration][] = [
   ['004-email', m004email],
   ['005-chat-files', m005chatFiles],
   ['006-mail-trust', m006mailTrust],
+  ['007-accounts', m007accounts],
   ['010-search-stemming', m010searchStemming],
   ['011-notifications', m011notifications],
 ];

@@ -12,6 +12,7 @@ export interface Database {
   authTokens: AuthTokensTable;
   accessTokens: AccessTokensTable;
   loginAttempts: LoginAttemptsTable;
+  loginThrottles: LoginThrottlesTable;
   groups: GroupsTable;
   memberships: MembershipsTable;
   joinRequests: JoinRequestsTable;
@@ -88,6 +89,9 @@ export interface AuthTokensTable {
   usedAt: string | null;
 }
 
+/** What a personal access token may do: safe methods only, everything a member does, or everything the user may. */
+export type TokenScope = 'read' | 'write' | 'admin';
+
 export interface AccessTokensTable {
   id: string;
   userId: string;
@@ -96,12 +100,25 @@ export interface AccessTokensTable {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  scope: Generated<TokenScope>;
+  /** null: never expires. */
+  expiresAt: string | null;
 }
 
+/** Mails sent per address (login links, resets), counted in a sliding window. */
 export interface LoginAttemptsTable {
   id: string;
-  key: string; // "email:x@y" or "ip:1.2.3.4"
+  key: string; // "mail:x@y"
   createdAt: string;
+}
+
+/** Consecutive failed logins per key ("pair:…", "account:…", "source:…"): the delay grows with `failures`. */
+export interface LoginThrottlesTable {
+  key: string;
+  /** The account's email for "pair:" and "account:" keys; null for "source:" keys. */
+  account: string | null;
+  failures: number;
+  lastFailureAt: string;
 }
 
 export type Visibility = 'open' | 'closed' | 'secret';

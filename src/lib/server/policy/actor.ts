@@ -1,5 +1,5 @@
 import type { GroupId, UserId } from '../kernel/ids';
-import type { Role } from '../db/schema';
+import type { Role, TokenScope } from '../db/schema';
 
 /** Who is acting. Built once per request (or frame, or email) from the session or token. */
 export type Actor =
@@ -11,6 +11,8 @@ export type Actor =
       isAdmin: boolean;
       /** Group memberships, loaded with the actor so rules stay pure. */
       roles: ReadonlyMap<string, Role>;
+      /** Set when acting through a personal access token (not a session): what the token allows. */
+      token?: { scope: TokenScope };
     };
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 
@@ -19,6 +21,9 @@ export const isUser = (a: Actor): a is UserActor => a.kind === 'user';
 export const roleIn = (a: Actor, groupId: string): Role | undefined => (isUser(a) ? a.roles.get(groupId) : undefined);
 export const isMember = (a: Actor, groupId: string) => roleIn(a, groupId) !== undefined;
 export const isGroupAdmin = (a: Actor, groupId: string) => roleIn(a, groupId) === 'admin';
-export const isInstanceAdmin = (a: Actor) => isUser(a) && a.isAdmin;
+/** An instance administrator, acting through a session or an `admin` token (a read or write token never administers). */
+export const isInstanceAdmin = (a: Actor) => isUser(a) && a.isAdmin && (!a.token || a.token.scope === 'admin');
+/** Acting through a session: tokens cannot mint new credentials (tokens or sessions). */
+export const viaSession = (a: Actor) => isUser(a) && !a.token;
 export const userIdOf = (a: Actor): UserId | null => (isUser(a) ? a.userId : null);
 export type { GroupId };

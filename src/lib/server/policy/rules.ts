@@ -1,5 +1,5 @@
 import type { Visibility } from '../db/schema';
-import { isGroupAdmin, isInstanceAdmin, isMember, isUser, type Actor } from './actor';
+import { isGroupAdmin, isInstanceAdmin, isMember, isUser, viaSession, type Actor } from './actor';
 
 /** The facts about a group that rules need. */
 export type GroupFacts = { id: string; visibility: Visibility; parentId: string | null };
@@ -28,6 +28,9 @@ export const rules = {
   'instance.outbox': (a: Actor) => isInstanceAdmin(a),
   // accounts: a member manages their own account; members' identities are seen by members only
   'account.self': (a: Actor) => isUser(a),
+  // personal access tokens are created from a session only; admin tokens by instance admins only
+  'account.token.create': (a: Actor) => viaSession(a),
+  'account.token.admin': (a: Actor) => viaSession(a) && isInstanceAdmin(a),
   'user.see': (a: Actor) => isUser(a),
   'user.manage': (a: Actor) => isInstanceAdmin(a),
   'group.create': (a: Actor) => isInstanceAdmin(a),

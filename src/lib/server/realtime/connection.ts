@@ -6,6 +6,7 @@ import { canReadRoom, type RoomRow } from '../domain/chat/chat.repo';
 import { textFrame, type Hub, type Listener, type WireFrame } from './hub';
 import type { Person } from './bus';
 import { ClientFrame, CLOSE_SLOW_CONSUMER, type Limits } from './protocol';
+import { READ_ONLY_FRAMES } from '../domain/accounts/sessions';
 
 /** Connections with frames waiting: written once per tick, after everything the tick produced. */
 const dirty = new Set<Connection>();
@@ -34,6 +35,8 @@ export type ConnectionDeps = {
   watchable(actor: Actor, groupIds: string[]): Promise<string[]>;
   limits: Limits;
   log(m: string): void;
+  /** Opened with a read token: the connection may subscribe and listen, not write. */
+  readOnly?: boolean;
 };
 
 /**
@@ -115,6 +118,13 @@ export class Connection implements Listener {
 
   rooms() {
     return [...this.subs.keys()];
+  }
+
+  /** Closes the socket from the server side (e.g. its session or token has ended). */
+  end(code: number, reason: string) {
+    if (this.closed) return;
+    this.dispose();
+    this.ws.close(code, reason);
   }
 
   /** False (and the connection closed with 4008) when the client does not keep up. */
@@ -204,6 +214,7 @@ export class Connection implements Listener {
     }
     const f = parsed.data;
     const ref = 'ref' in f ? f.ref : undefined;
+    if (this.d.readOnly && !READ_ONLY_FRAMES.has(f.type)) return this.error('token_read_only', ref);
     try {
       await this.handle(f);
     } catch (e) {

@@ -3,6 +3,8 @@ import type { Db } from '../db/connect';
 
 /** Event types after which a member may have lost access to a group's chat. */
 const MEMBER_EVENTS = ['member.removed', 'member.left'];
+/** Event types after which some of a member's sessions or tokens may have ended: their sockets re-check their credential. */
+const CREDENTIAL_EVENTS = ['user.logged_out_everywhere', 'user.password_changed', 'user.password_reset', 'user.session_revoked', 'user.token_revoked', 'user.disabled'];
 const GROUP_EVENTS = ['group.updated', 'group.deleted'];
 
 /**
@@ -33,12 +35,12 @@ export function watchAccessChanges(
         .select(['id', 'type', 'groupId', 'data'])
         .where('id', '>', last)
         .where('id', '<=', top)
-        .where('type', 'in', [...MEMBER_EVENTS, ...GROUP_EVENTS])
+        .where('type', 'in', [...MEMBER_EVENTS, ...CREDENTIAL_EVENTS, ...GROUP_EVENTS])
         .orderBy('id')
         .limit(500)
         .execute();
       for (const r of rows) {
-        if (MEMBER_EVENTS.includes(r.type)) {
+        if (MEMBER_EVENTS.includes(r.type) || CREDENTIAL_EVENTS.includes(r.type)) {
           try {
             const uid = (JSON.parse(r.data) as { userId?: string }).userId;
             if (uid) o.onUser(uid);

@@ -3,7 +3,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { translator, isLocale } from '../../i18n';
 import type { App } from '../app';
-import type { UserId } from '../kernel/ids';
+import type { TokenScope } from '../db/schema';
+import { addressOfRequest } from '../kernel/client-address';
+import { SESSION_COOKIE, bearerToken } from '../domain/accounts/sessions';
 import type { Actor } from '../policy';
 import { Connection } from './connection';
 import { defaultLimits, type Limits } from './protocol';
@@ -12,7 +14,6 @@ import { watchAccessChanges } from './revocation';
 export type RealtimeOptions = { path?: string; limits?: Partial<Limits>; /** Safety re-check of every connection's rooms. */ recheckMs?: number; pollMs?: number };
 export type RealtimeServer = { wss: WebSocketServer; connections: Set<Connection>; close(): Promise<void> };
 
-const SESSION_COOKIE = 'ruche_session';
 
 function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
@@ -22,9 +23,17 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
+/** Who opened a socket, with what, and how to tell later that it still works. */
+type Credential = { userId: string; scope: TokenScope | null; alive(): Promise<boolean> };
+
+/** Closed when the session or token behind a socket ends (log out everywhere, password change, revocation, expiry). */
+export const CLOSE_CREDENTIAL_ENDED = 4001;
+
 /**
  * The WebSocket surface on the same port as the pages: upgrades on `path` (default /ws),
- * authenticated by the session cookie or `Authorization: Bearer <personal access token>`.
+ * authenticated by the session cookie or `Authorization: Bearer <personal access token>`
+ * (a token that does not work gets 401; a read token may subscribe and listen but not
+ * write). A socket whose session or token has ended is closed at the next check.
  * Other upgrade paths are left alone.
  */
 export function attachRealtime(server: http.Server, app: App, opts: RealtimeOptions = {}): RealtimeServer {
@@ -36,16 +45,29 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
   const deps = {
     chat: app.chat,
     hub: app.realtime.hub,
-    actorFor: (id: string) => app.sessions.actorFor(id as UserId),
+    actorFor: (id: string) => app.sessions.actorFor(id as never),
     watchable: (actor: Actor, groupIds: string[]) => app.discussions.watchableGroups(actor, { groupIds }),
     limits,
     log: app.deps.log,
   };
 
-  async function userFor(req: http.IncomingMessage): Promise<UserId | null> {
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) return app.sessions.userIdForAccessToken(auth.slice(7).trim());
-    return app.sessions.userIdFor(cookie(req.headers.cookie, SESSION_COOKIE));
+  async function credentialFor(req: http.IncomingMessage): Promise<Credential | null> {
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer !== null) {
+      const t = await app.sessions.resolveAccessToken(bearer);
+      return t && { userId: t.userId, scope: t.scope, alive: async () => (await app.sessions.resolveAccessToken(bearer)) !== null };
+    }
+    const session = cookie(req.headers.cookie, SESSION_COOKIE);
+    const userId = await app.sessions.userIdFor(session);
+    return userId && { userId, scope: null, alive: async () => (await app.sessions.userIdFor(session)) === userId };
+  }
+  const credentials = new WeakMap<Connection, Credential>();
+
+  /** Closes the connection when its credential no longer works; else re-checks its rooms. */
+  async function recheck(c: Connection) {
+    const cred = credentials.get(c);
+    if (cred && !(await cred.alive())) return c.end(CLOSE_CREDENTIAL_ENDED, 'credential ended');
+    await c.recheck();
   }
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -57,23 +79,27 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    userFor(req)
-      .then(async (userId) => {
-        if (!userId) {
+    credentialFor(req)
+      .then(async (cred) => {
+        if (!cred) {
           socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
           return;
         }
-        const user = await app.db.selectFrom('users').select(['id', 'name', 'locale']).where('id', '=', userId).executeTakeFirst();
-        const actor = await app.sessions.actorFor(userId);
+        const token = cred.scope ? { scope: cred.scope } : null;
+        const user = await app.db.selectFrom('users').select(['id', 'name', 'locale']).where('id', '=', cred.userId).executeTakeFirst();
+        const actor = await app.sessions.actorFor(cred.userId as never, token);
         if (!user) return void socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+        // Per connection: the actor is rebuilt with the token's scope, and a read token only listens.
+        const own = { ...deps, actorFor: (id: string) => app.sessions.actorFor(id as never, token), readOnly: cred.scope === 'read' };
         wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-          const c = new Connection(ws, { id: user.id, name: user.name }, actor, translator(isLocale(user.locale) ? user.locale : 'fr'), deps);
+          const c = new Connection(ws, { id: user.id, name: user.name }, actor, translator(isLocale(user.locale) ? user.locale : 'fr'), own);
+          credentials.set(c, cred);
           connections.add(c);
           ws.on('close', () => connections.delete(c));
         });
       })
       .catch((e) => {
-        app.deps.log(`realtime upgrade: ${(e as Error).message}`);
+        app.deps.log(`realtime upgrade from ${addressOfRequest(req, app.config)}: ${(e as Error).message}`);
         socket.destroy();
       });
   };
@@ -82,12 +108,12 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
   const byUser = (userId: string) => [...connections].filter((c) => c.userId === userId);
   const stopWatch = watchAccessChanges(app.db, {
     pollMs: opts.pollMs ?? 500,
-    onUser: (userId) => byUser(userId).forEach((c) => void c.recheck().catch(() => {})),
+    onUser: (userId) => byUser(userId).forEach((c) => void recheck(c).catch(() => {})),
     onGroup: () => connections.forEach((c) => void c.recheck().catch(() => {})),
     log: app.deps.log,
   });
-  const recheck = setInterval(() => connections.forEach((c) => void c.recheck().catch(() => {})), opts.recheckMs ?? 60_000);
-  recheck.unref();
+  const timer = setInterval(() => connections.forEach((c) => void recheck(c).catch(() => {})), opts.recheckMs ?? 60_000);
+  timer.unref();
 
   return {
     wss,
@@ -95,7 +121,7 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
     async close() {
       server.off('upgrade', onUpgrade);
       stopWatch();
-      clearInterval(recheck);
+      clearInterval(timer);
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
     },

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 
 /** The discussion and its replies as the page needs them: raw markdown stays out of the page data. */
@@ -23,7 +24,7 @@ export const actions: Actions = {
     const fd = await event.request.formData();
     const values = { body: String(fd.get('body') ?? '') };
     const res = await formAction(event, () => event.locals.app.discussions.reply(event.locals.actor, { ...values, discussionId: event.params.id, files: fd.getAll('files') }), values);
-    if (res && 'id' in res) redirect(303, `/d/${event.params.id}?comment=${res.id}#c-${res.id}`);
+    if (res && 'id' in res) redirect(303, safeRedirect(`/d/${event.params.id}?comment=${res.id}#c-${res.id}`, event.url));
     return res;
   },
   react: async (event) => {
@@ -35,7 +36,7 @@ export const actions: Actions = {
       return { reacted: true };
     }).then((res) => {
       // Without JavaScript (the palette page), go back to the item that was reacted to.
-      if (res && 'reacted' in res && !event.request.headers.get('x-sveltekit-action')) redirect(303, targetId === event.params.id ? `/d/${event.params.id}` : `/d/${event.params.id}?comment=${targetId}#c-${targetId}`);
+      if (res && 'reacted' in res && !event.request.headers.get('x-sveltekit-action')) redirect(303, safeRedirect(targetId === event.params.id ? `/d/${event.params.id}` : `/d/${event.params.id}?comment=${targetId}#c-${targetId}`, event.url));
       return res;
     });
   },
@@ -48,7 +49,7 @@ export const actions: Actions = {
   },
   delete: async (event) => {
     const res = await formAction(event, () => event.locals.app.discussions.remove(event.locals.actor, { discussionId: event.params.id }));
-    if (res && 'groupSlug' in res) redirect(303, `/groups/${res.groupSlug}/discussions`);
+    if (res && 'groupSlug' in res) redirect(303, safeRedirect(`/groups/${res.groupSlug}/discussions`, event.url));
     return res;
   },
   pin: async (event) => {

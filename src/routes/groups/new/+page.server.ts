@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** The "new group" form; `?parent=<slug>` makes a working group of that group. */
 export const load: PageServerLoad = async (event) =>
@@ -10,7 +11,7 @@ export const actions: Actions = {
   default: async (event) => {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.groups.create(event.locals.actor, f), f);
-    if (res && 'slug' in res) redirect(303, `/groups/${res.slug}`);
+    if (res && 'slug' in res) redirect(303, safeRedirect(`/groups/${res.slug}`, event.url));
     return res;
   },
 };

@@ -1,7 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
-import { SESSION_COOKIE } from '$lib/server/domain/accounts/sessions';
+import { clientContext, setSessionCookie } from '$lib/server/domain/accounts/cookie';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** An invitation: who invites to what; unknown links answer 404, spent ones 410. */
 export const load: PageServerLoad = async (event) => {
@@ -10,13 +11,13 @@ export const load: PageServerLoad = async (event) => {
   return { invitation: p, token: event.params.token };
 };
 
-const landing = (slug: string | null) => (slug ? `/groups/${slug}` : '/');
+const landing = (slug: string | null, here: URL) => safeRedirect(slug ? `/groups/${slug}` : '/', here);
 
 export const actions: Actions = {
   /** A signed-in member joins. */
   join: async (event) => {
     const res = await formAction(event, () => event.locals.app.groups.invitations.accept(event.locals.actor, { token: event.params.token }));
-    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug));
+    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug, event.url));
     return res;
   },
   /** A newcomer creates an account, is signed in and joins, in one step. */
@@ -25,13 +26,13 @@ export const actions: Actions = {
     const res = await formAction(
       event,
       async () => {
-        const r = await event.locals.app.groups.invitations.signUp({ ...f, token: event.params.token, locale: event.locals.locale }, { userAgent: event.request.headers.get('user-agent') ?? '' });
-        event.cookies.set(SESSION_COOKIE, r.session.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: event.url.protocol === 'https:', expires: r.session.expiresAt });
+        const r = await event.locals.app.groups.invitations.signUp({ ...f, token: event.params.token, locale: event.locals.locale }, clientContext(event));
+        setSessionCookie(event.cookies, event.url, r.session);
         return { groupSlug: r.groupSlug };
       },
       f,
     );
-    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug));
+    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug, event.url));
     return res;
   },
 };

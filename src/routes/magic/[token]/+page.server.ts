@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction } from '$lib/server/http';
 import { clientContext, setSessionCookie } from '$lib/server/domain/accounts/cookie';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** Opening the link only shows a button: mail scanners that fetch links do not use it up. */
 export const load: PageServerLoad = async ({ locals, params }) => ({
@@ -9,6 +10,7 @@ export const load: PageServerLoad = async ({ locals, params }) => ({
 });
 
 export const actions: Actions = {
+  /** Logs in, then goes where the member was heading when they asked for the link (`?next=`, a path on this site). */
   default: async (event) => {
     const res = await formAction(event, async () => {
       const s = await event.locals.app.accounts.loginWithMagicLink({ token: event.params.token }, clientContext(event));
@@ -16,6 +18,6 @@ export const actions: Actions = {
       return null;
     });
     if (res) return res;
-    redirect(303, '/');
+    redirect(303, safeRedirect(event.url.searchParams.get('next'), event.url));
   },
 };

@@ -67,7 +67,7 @@ describe.each(engines)('%s: account administration', (engine) => {
     const tok = await app.accounts.createToken(bob.actor, { name: 'script' });
     await app.accounts.setDisabled(root.actor, { userId: bob.id, disabled: true });
     expect(await app.sessions.userIdFor(s.token)).toBeNull();
-    expect(await app.sessions.userIdForAccessToken(tok.token)).toBeNull();
+    expect(await app.sessions.resolveAccessToken(tok.token)).toBeNull();
     expect(await codeOf(app.accounts.login({ email: 'bob@example.org', password: PW }))).toBe('invalid:bad_credentials');
     expect((await app.accounts.listUsers(root.actor)).items.find((u) => u.id === bob.id)?.disabled).toBe(true);
     await app.accounts.setDisabled(root.actor, { userId: bob.id, disabled: false });

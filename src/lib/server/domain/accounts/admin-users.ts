@@ -5,6 +5,7 @@ import { conflict, notFound } from '../../kernel/errors';
 import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { can, type Actor, type UserActor } from '../../policy';
+import { endCredentialsIn } from './sessions';
 
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'on']).transform((s) => s === '1' || s === 'true' || s === 'on')]);
 export const ListUsersInput = z.object({ after: z.string().max(100).optional(), q: z.string().trim().max(100, 'too_long').optional() });
@@ -73,10 +74,7 @@ export function createAdminUsers(deps: Deps) {
         if (!u) return notFound();
         if (input.disabled && u.isAdmin === 1 && !u.disabledAt && (await otherActiveAdmins(tx, u.id)) === 0) conflict('last_admin');
         await tx.updateTable('users').set({ disabledAt: input.disabled ? (u.disabledAt ?? clock.now().toISOString()) : null }).where('id', '=', u.id).execute();
-        if (input.disabled) {
-          await tx.deleteFrom('sessions').where('userId', '=', u.id).execute();
-          await tx.updateTable('accessTokens').set({ revokedAt: clock.now().toISOString() }).where('userId', '=', u.id).where('revokedAt', 'is', null).execute();
-        }
+        if (input.disabled) await endCredentialsIn(tx, u.id, clock.now());
         await recordEvent(tx, { type: input.disabled ? 'user.disabled' : 'user.enabled', actorId: a.userId, data: { userId: u.id } }, clock.now());
       });
     },

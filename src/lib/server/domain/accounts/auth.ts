@@ -1,24 +1,35 @@
 import { z } from 'zod';
 import { inTx, type Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
-import { invalid, notFound } from '../../kernel/errors';
+import { forbidden, invalid, notFound } from '../../kernel/errors';
 import { hashSecret, newId, newSecret, type UserId } from '../../kernel/ids';
 import { enqueueJob, recordEvent } from '../../kernel/outbox';
 import { fields, parse } from '../../kernel/validate';
 import { hashPassword, verifyPassword } from './passwords';
-import { endSessionIn, startSessionIn, type StartedSession } from './sessions';
+import { endCredentialsIn, endSessionIn, startSessionIn, type StartedSession } from './sessions';
 import { insertUser, isValidTimeZone } from './users';
-import { LIMITS, assertNotBlocked, clearAttempts, emailKey, ipKey, mailKey, blockedFor, recordAttempt } from './rate-limit';
+import { LIMITS, mailKey, blockedFor, recordAttempt } from './rate-limit';
+import { accountKey, admit, clearAccount, forgetOld, pairKey, sourceKey, succeeded, type AttemptKeys } from './throttle';
+import { knownDevice, rememberDevice } from './known-device';
 import { accountMail } from './mails';
+import { UNKNOWN_ADDRESS } from '../../kernel/client-address';
+import { sameOriginPath } from '../../kernel/redirect';
+import { secretFile } from '../../kernel/secret-file';
 
 export const MAGIC_MINUTES = 15;
 export const RESET_MINUTES = 60;
 
-/** Where the request came from: used for rate limits, session rotation and the session list. */
-export type ClientContext = { ip?: string; userAgent?: string; previousToken?: string | null };
+/**
+ * Where the request came from: the client's address (one rule for every surface, see
+ * kernel/client-address), the browser, its current session cookie (rotated on login), its
+ * known-device cookie, and whether the request was authenticated by an access token (such
+ * a request never starts a session).
+ */
+export type ClientContext = { ip?: string; userAgent?: string; previousToken?: string | null; deviceCookie?: string | null; viaToken?: boolean };
 
 export const LoginInput = z.object({ email: fields.email, password: z.string().min(1, 'required').max(200, 'too_long') });
-export const EmailInput = z.object({ email: fields.email });
+/** `next`: where the login link leads after logging in (a path on this site; anything else is dropped). */
+export const EmailInput = z.object({ email: fields.email, next: z.unknown().optional() });
 export const TokenInput = z.object({ token: z.string().min(10, 'link_unknown').max(100, 'link_unknown') });
 export const ResetInput = TokenInput.extend({ password: fields.password });
 export const RegisterInput = z.object({
@@ -39,10 +50,13 @@ const dummy = () => (dummyHash ??= hashPassword('not a real password, only for t
 /** Logging in and out, one-time links, registration. */
 export function createAuth(deps: Deps) {
   const { db, clock, config } = deps;
+  const deviceKey = () => secretFile(config.dataDir, 'device-secret');
 
+  /** A fresh session (the browser's previous one ends), and the device remembered for this account. */
   async function startFresh(tx: Tx, userId: UserId, ctx: ClientContext): Promise<StartedSession> {
+    const s = await startSessionIn(tx, clock, userId, ctx);
     await endSessionIn(tx, ctx.previousToken);
-    return startSessionIn(tx, clock, userId, ctx.userAgent ?? '');
+    return { ...s, device: rememberDevice(deviceKey(), ctx.deviceCookie, userId, clock.now()) };
   }
 
   async function linkState(tx: Tx, kind: 'magic' | 'reset', token: string) {
@@ -66,13 +80,22 @@ export function createAuth(deps: Deps) {
     return { userId: row.userId as UserId, email: row.email };
   }
 
-  /** Creates a one-time link and enqueues its mail; silent when the email has no active account. */
-  async function sendLink(kind: 'magic' | 'reset', raw: unknown) {
-    const { email } = parse(EmailInput, raw);
+  /**
+   * Creates a one-time link and enqueues its mail; silent when the email has no active
+   * account. No mail bombing: a few mails per quarter hour to one address from one source,
+   * and a looser cap per address from everywhere, beyond which nothing is sent (same answer).
+   * A known device of the account skips the per-address cap, so an attacker asking for
+   * links from many addresses cannot keep the owner from getting one.
+   */
+  async function sendLink(kind: 'magic' | 'reset', raw: unknown, ctx: ClientContext) {
+    const { email, next } = parse(EmailInput, raw);
     const now = clock.now();
     const user = await db.selectFrom('users').select(['id', 'name', 'locale', 'email']).where('email', '=', email).where('disabledAt', 'is', null).executeTakeFirst();
-    // No mail bombing: beyond a few mails per quarter hour to one address, stay silent.
-    if (!user || (await blockedFor(db, mailKey(email), LIMITS.mail, now)) !== null) return;
+    if (!user) return;
+    const source = ctx.ip || UNKNOWN_ADDRESS;
+    const known = knownDevice(deviceKey(), ctx.deviceCookie, user.id, now) !== null;
+    if ((await blockedFor(db, mailKey(email, source), LIMITS.mailPerSource, now)) !== null) return;
+    if (!known && (await blockedFor(db, mailKey(email), LIMITS.mail, now)) !== null) return;
     const minutes = kind === 'magic' ? MAGIC_MINUTES : RESET_MINUTES;
     await inTx(deps, async (tx) => {
       const token = newSecret();
@@ -81,36 +104,41 @@ export function createAuth(deps: Deps) {
         .values({ id: newId(), kind, tokenHash: hashSecret(token), userId: user.id, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(), usedAt: null })
         .execute();
       const instance = await tx.selectFrom('instance').select('name').executeTakeFirst();
-      const url = `${config.baseUrl}/${kind === 'magic' ? 'magic' : 'reset'}/${token}`;
+      const back = kind === 'magic' ? sameOriginPath(next, config.baseUrl) : null;
+      const url = `${config.baseUrl}/${kind === 'magic' ? 'magic' : 'reset'}/${token}${back && back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`;
       await enqueueJob(tx, 'mail.send', accountMail(kind, { to: user.email, name: user.name, locale: user.locale, url, minutes, associationName: instance?.name ?? 'Ruche', mailDomain: config.mailDomain }), now);
-      await recordAttempt(tx, [mailKey(email)], now);
+      await recordAttempt(tx, [mailKey(email), mailKey(email, source)], now);
       await recordEvent(tx, { type: kind === 'magic' ? 'user.login_link_sent' : 'user.reset_link_sent', actorId: user.id }, now);
     });
   }
 
   return {
     /**
-     * Email + password login. Refuses without checking the password once the email (5) or
-     * the IP (30) has failed too often within 15 minutes; a success clears the email's count.
-     * Starts a fresh session and ends the one the browser had.
+     * Email + password login. Failed attempts are throttled per (account, source), per
+     * account and per source with growing delays (see throttle.ts), decided before the
+     * password is checked; a known device only meets its own pair's throttle. The answer
+     * to a throttled attempt says how long to wait. Starts a fresh session, ends the one the
+     * browser had, and remembers the device for this account.
      */
     async login(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
+      if (ctx.viaToken) forbidden('token_no_session');
       const input = parse(LoginInput, raw);
       const now = clock.now();
-      const keys: [string, number][] = [[emailKey(input.email), LIMITS.email]];
-      if (ctx.ip) keys.push([ipKey(ctx.ip), LIMITS.ip]);
-      await assertNotBlocked(db, keys, now);
       const user = await db.selectFrom('users').select(['id', 'passwordHash', 'disabledAt']).where('email', '=', input.email).executeTakeFirst();
+      const device = user ? knownDevice(deviceKey(), ctx.deviceCookie, user.id, now) : null;
+      const source = ctx.ip || UNKNOWN_ADDRESS;
+      const keys: AttemptKeys = device
+        ? { email: input.email, pair: pairKey(input.email, `device:${device}`), account: null, source: null }
+        : { email: input.email, pair: pairKey(input.email, source), account: accountKey(input.email), source: sourceKey(source) };
+      // Counted as a failure from here on (committed), so parallel guesses see each other.
+      const admission = await admit(deps, keys);
       const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummy(), input.password), false);
-      if (!user || !ok || user.disabledAt) {
-        // Recorded outside any transaction that could roll it back.
-        await recordAttempt(db, keys.map(([k]) => k), now);
-        return invalid([], 'bad_credentials');
-      }
+      if (!user || !ok || user.disabledAt) return invalid([], 'bad_credentials');
       return inTx(deps, async (tx) => {
-        await clearAttempts(tx, emailKey(input.email));
+        await succeeded(tx, keys, admission);
+        await forgetOld(tx, now);
         const s = await startFresh(tx, user.id as UserId, ctx);
-        await recordEvent(tx, { type: 'user.logged_in', actorId: user.id, data: { method: 'password' } }, now);
+        await recordEvent(tx, { type: 'user.logged_in', actorId: user.id, data: { method: 'password', knownDevice: device !== null } }, now);
         return s;
       });
     },
@@ -120,14 +148,18 @@ export function createAuth(deps: Deps) {
       await endSessionIn(db, raw.token);
     },
 
-    /** "Email me a login link": valid 15 minutes, single use. Same answer whether the email exists or not. */
-    async requestMagicLink(raw: unknown): Promise<void> {
-      await sendLink('magic', raw);
+    /**
+     * "Email me a login link": valid 15 minutes, single use, leading to `next` (a path on
+     * this site) once used. Same answer whether the email exists or not. Not throttled by
+     * failed passwords: a member who can read their mail always gets in.
+     */
+    async requestMagicLink(raw: unknown, ctx: ClientContext = {}): Promise<void> {
+      await sendLink('magic', raw, ctx);
     },
 
     /** "Forgot password": a reset link valid one hour. Same answer whether the email exists or not. */
-    async requestPasswordReset(raw: unknown): Promise<void> {
-      await sendLink('reset', raw);
+    async requestPasswordReset(raw: unknown, ctx: ClientContext = {}): Promise<void> {
+      await sendLink('reset', raw, ctx);
     },
 
     /** What a one-time link is worth, without using it (GET of the link must not consume it). */
@@ -137,29 +169,35 @@ export function createAuth(deps: Deps) {
       return (await linkState(db, kind, r.data.token)).state;
     },
 
-    /** Logs in with a magic link (the confirm button's POST). */
+    /** Logs in with a magic link (the confirm button's POST); proving the mailbox clears the account's login throttles. */
     async loginWithMagicLink(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
       const { token } = parse(TokenInput, raw);
+      if (ctx.viaToken) forbidden('token_no_session');
       return inTx(deps, async (tx) => {
         const { userId, email } = await consume(tx, 'magic', token);
-        await clearAttempts(tx, emailKey(email));
+        await clearAccount(tx, email);
         const s = await startFresh(tx, userId, ctx);
         await recordEvent(tx, { type: 'user.logged_in', actorId: userId, data: { method: 'magic_link' } }, clock.now());
         return s;
       });
     },
 
-    /** Sets a new password from a reset link: ends every other session, then logs in. */
+    /**
+     * Sets a new password from a reset link: ends every session and revokes every access
+     * token (whoever knew the old password may have made some), clears the account's login
+     * throttles, then logs in here.
+     */
     async resetPassword(raw: unknown, ctx: ClientContext = {}): Promise<StartedSession> {
       const input = parse(ResetInput, raw);
+      if (ctx.viaToken) forbidden('token_no_session');
       const passwordHash = await hashPassword(input.password);
       return inTx(deps, async (tx) => {
         const { userId, email } = await consume(tx, 'reset', input.token);
         await tx.updateTable('users').set({ passwordHash }).where('id', '=', userId).execute();
-        await tx.deleteFrom('sessions').where('userId', '=', userId).execute();
-        await clearAttempts(tx, emailKey(email));
-        const s = await startSessionIn(tx, clock, userId, ctx.userAgent ?? '');
-        await recordEvent(tx, { type: 'user.password_reset', actorId: userId }, clock.now());
+        await endCredentialsIn(tx, userId, clock.now());
+        await clearAccount(tx, email);
+        const s = await startFresh(tx, userId, ctx);
+        await recordEvent(tx, { type: 'user.password_reset', actorId: userId, data: { userId } }, clock.now());
         return s;
       });
     },

@@ -1,15 +1,23 @@
 import { SESSION_COOKIE } from './sessions';
+import { DEVICE_COOKIE, DEVICE_DAYS } from './known-device';
+import { addressOfEvent } from '../../kernel/client-address';
+import type { ClientContext } from './auth';
 
 /** The part of SvelteKit's `cookies` these helpers use (kept structural: no framework import). */
 type Cookies = {
-  set(name: string, value: string, opts: { path: string; httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none'; secure?: boolean; expires?: Date }): void;
+  set(name: string, value: string, opts: { path: string; httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none'; secure?: boolean; expires?: Date; maxAge?: number }): void;
   delete(name: string, opts: { path: string; secure?: boolean }): void;
   get(name: string): string | undefined;
 };
 
-/** Sets the session cookie: HTTP-only, SameSite=Lax, Secure when the request came over https. */
-export function setSessionCookie(cookies: Cookies, url: URL, s: { token: string; expiresAt: Date }) {
-  cookies.set(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', expires: s.expiresAt });
+/**
+ * Sets the session cookie (HTTP-only, SameSite=Lax, Secure when the request came over
+ * https) and, when the login proved the device, the long-lived known-device cookie.
+ */
+export function setSessionCookie(cookies: Cookies, url: URL, s: { token: string; expiresAt: Date; device?: string }) {
+  const secure = url.protocol === 'https:';
+  cookies.set(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: s.expiresAt });
+  if (s.device) cookies.set(DEVICE_COOKIE, s.device, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: DEVICE_DAYS * 86_400 });
 }
 
 export function clearSessionCookie(cookies: Cookies, url: URL) {
@@ -18,18 +26,17 @@ export function clearSessionCookie(cookies: Cookies, url: URL) {
 
 export const sessionToken = (cookies: Cookies) => cookies.get(SESSION_COOKIE) ?? null;
 
-/** Where to go after logging in: only paths on this site ("/x", never "//host" or "/\\host"). */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !/[\r\n]/.test(next) ? next : '/';
-}
-
-/** Where a request comes from, for rate limits, session rotation and the session list. */
-export function clientContext(event: { getClientAddress(): string; request: Request; cookies: Cookies }) {
-  let ip: string | undefined;
-  try {
-    ip = event.getClientAddress();
-  } catch {
-    ip = undefined;
-  }
-  return { ip, userAgent: event.request.headers.get('user-agent') ?? '', previousToken: sessionToken(event.cookies) };
+/**
+ * Where a request comes from, for login throttles, session rotation and the session list:
+ * every page, form action and JSON route that needs it builds it here, so the client's
+ * address follows one rule (`ADDRESS_HEADER` / `XFF_DEPTH`, see kernel/client-address).
+ */
+export function clientContext(event: { getClientAddress(): string; request: Request; cookies: Cookies; locals: { viaToken?: boolean } }): ClientContext {
+  return {
+    ip: addressOfEvent(event),
+    userAgent: event.request.headers.get('user-agent') ?? '',
+    previousToken: sessionToken(event.cookies),
+    deviceCookie: event.cookies.get(DEVICE_COOKIE) ?? null,
+    viaToken: event.locals.viaToken === true,
+  };
 }

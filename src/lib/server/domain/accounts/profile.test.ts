@@ -88,23 +88,6 @@ describe.each(engines)('%s: own account', (engine) => {
     expect(await app.sessions.userIdFor(a.token)).toBe(sam.id);
   });
 
-  it('creates personal access tokens shown once, stored hashed, revocable', async () => {
-    const sam = await makeUser(app);
-    const eve = await makeUser(app);
-    const tok = await app.accounts.createToken(sam.actor, { name: 'calendar script' });
-    expect(tok.token).toMatch(/^ruche_[A-Za-z0-9_-]{40,}$/);
-    expect(await app.sessions.userIdForAccessToken(tok.token)).toBe(sam.id);
-    const list = await app.accounts.listTokens(sam.actor);
-    expect(list).toHaveLength(1);
-    expect(JSON.stringify(list)).not.toContain(tok.token.slice(6));
-    expect(await app.accounts.listTokens(eve.actor)).toHaveLength(0);
-    expect(await codeOf(app.accounts.revokeToken(eve.actor, { id: tok.id }))).toBe('not_found:not_found');
-    await app.accounts.revokeToken(sam.actor, { id: tok.id });
-    expect(await app.sessions.userIdForAccessToken(tok.token)).toBeNull();
-    expect(await app.accounts.listTokens(sam.actor)).toHaveLength(0);
-    expect(await codeOf(app.accounts.createToken(sam.actor, { name: '' }))).toBe('invalid:required');
-  });
-
   it('stores the footer language for members and ignores it for visitors', async () => {
     const sam = await makeUser(app, { locale: 'fr' });
     await app.accounts.setLocale(sam.actor, { locale: 'en' });

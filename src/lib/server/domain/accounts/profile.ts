@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { inTx, type Deps } from '../../kernel/deps';
 import { invalidField, notFound } from '../../kernel/errors';
-import { hashSecret, newId, newSecret, type UserId } from '../../kernel/ids';
+import { hashSecret } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
 import { fields, parse } from '../../kernel/validate';
 import { authorize, can, type Actor, type UserActor } from '../../policy';
 import { renderMarkdown } from '../../markdown';
 import { hashPassword, verifyPassword } from './passwords';
 import { isValidTimeZone } from './users';
+import { endCredentialsIn } from './sessions';
 
 export const ProfileInput = z
   .object({
@@ -21,7 +22,6 @@ export const ProfileInput = z
 export const LocaleInput = z.object({ locale: fields.locale });
 export const AvatarInput = z.object({ fileId: z.uuid('not_found').nullable() });
 export const PasswordChangeInput = z.object({ currentPassword: z.string().max(200, 'too_long').default(''), password: fields.password });
-export const TokenNameInput = z.object({ name: z.string().trim().min(1, 'required').max(60, 'too_long') });
 export const IdInput = z.object({ id: z.string().min(1, 'not_found').max(100, 'not_found') });
 export const HandleInput = z.object({ handle: z.string().trim().toLowerCase().max(30, 'not_found') });
 
@@ -39,7 +39,7 @@ function self(actor: Actor): UserActor {
   return actor as UserActor;
 }
 
-/** The member's own account: profile, language, avatar, password, sessions, access tokens. */
+/** The member's own account: profile, language, avatar, password, sessions. */
 export function createProfile(deps: Deps) {
   const { db, clock } = deps;
 
@@ -94,8 +94,9 @@ export function createProfile(deps: Deps) {
     },
 
     /**
-     * Changes the password (the current one is asked when there is one) and ends every other
-     * session, so a stolen session does not survive the change. `currentToken` is kept.
+     * Changes the password (the current one is asked when there is one), ends every other
+     * session and revokes every access token, so a stolen session or token does not survive
+     * the change. The session behind `currentToken` is kept.
      */
     async changePassword(actor: Actor, raw: unknown, currentToken?: string | null): Promise<void> {
       const a = self(actor);
@@ -105,10 +106,20 @@ export function createProfile(deps: Deps) {
       const passwordHash = await hashPassword(input.password);
       await inTx(deps, async (tx) => {
         await tx.updateTable('users').set({ passwordHash }).where('id', '=', a.userId).execute();
-        let q = tx.deleteFrom('sessions').where('userId', '=', a.userId);
-        if (currentToken) q = q.where('id', '<>', hashSecret(currentToken));
-        await q.execute();
-        await recordEvent(tx, { type: 'user.password_changed', actorId: a.userId }, clock.now());
+        await endCredentialsIn(tx, a.userId, clock.now(), currentToken);
+        await recordEvent(tx, { type: 'user.password_changed', actorId: a.userId, data: { userId: a.userId } }, clock.now());
+      });
+    },
+
+    /**
+     * "Log out everywhere": ends every session, this one included, and revokes every
+     * personal access token (a lost phone or a leaked script stops working at once).
+     */
+    async logOutEverywhere(actor: Actor): Promise<void> {
+      const a = self(actor);
+      await inTx(deps, async (tx) => {
+        await endCredentialsIn(tx, a.userId, clock.now());
+        await recordEvent(tx, { type: 'user.logged_out_everywhere', actorId: a.userId, data: { userId: a.userId } }, clock.now());
       });
     },
 
@@ -131,43 +142,11 @@ export function createProfile(deps: Deps) {
     async revokeSession(actor: Actor, raw: unknown): Promise<void> {
       const a = self(actor);
       const { id } = parse(IdInput, raw);
-      const r = await db.deleteFrom('sessions').where('id', '=', id).where('userId', '=', a.userId).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) notFound();
-    },
-
-    /** Creates a personal access token for the API. The secret is returned once, never stored. */
-    async createToken(actor: Actor, raw: unknown): Promise<{ id: string; name: string; token: string; createdAt: string }> {
-      const a = self(actor);
-      const { name } = parse(TokenNameInput, raw);
-      const token = `ruche_${newSecret()}`;
-      const id = newId();
-      const createdAt = clock.now().toISOString();
       await inTx(deps, async (tx) => {
-        await tx.insertInto('accessTokens').values({ id, userId: a.userId, name, tokenHash: hashSecret(token), createdAt, lastUsedAt: null, revokedAt: null }).execute();
-        await recordEvent(tx, { type: 'user.token_created', actorId: a.userId, data: { tokenId: id } }, clock.now());
+        const r = await tx.deleteFrom('sessions').where('id', '=', id).where('userId', '=', a.userId).executeTakeFirst();
+        if (Number(r.numDeletedRows) === 0) notFound();
+        await recordEvent(tx, { type: 'user.session_revoked', actorId: a.userId, data: { userId: a.userId } }, clock.now());
       });
-      return { id, name, token, createdAt };
-    },
-
-    /** The member's tokens that still work (names and dates, never the secret). */
-    async listTokens(actor: Actor) {
-      const a = self(actor);
-      return db
-        .selectFrom('accessTokens')
-        .select(['id', 'name', 'createdAt', 'lastUsedAt'])
-        .where('userId', '=', a.userId)
-        .where('revokedAt', 'is', null)
-        .orderBy('id', 'desc')
-        .limit(100)
-        .execute();
-    },
-
-    /** Revokes one of the member's tokens; another member's token is "not found". */
-    async revokeToken(actor: Actor, raw: unknown): Promise<void> {
-      const a = self(actor);
-      const { id } = parse(IdInput, raw);
-      const r = await db.updateTable('accessTokens').set({ revokedAt: clock.now().toISOString() }).where('id', '=', id).where('userId', '=', a.userId).where('revokedAt', 'is', null).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) notFound();
     },
 
     /** A member's public profile, for signed-in members only (identities are not public). */

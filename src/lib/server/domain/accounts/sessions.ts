@@ -2,25 +2,32 @@ import type { Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import type { Clock } from '../../kernel/clock';
 import { hashSecret, newSecret, type UserId } from '../../kernel/ids';
-import type { Actor } from '../../policy/actor';
-import type { Role } from '../../db/schema';
+import { isInstanceAdmin, type Actor } from '../../policy/actor';
+import type { Role, TokenScope } from '../../db/schema';
+import { forbidden } from '../../kernel/errors';
 
 export const SESSION_COOKIE = 'ruche_session';
 export const SESSION_DAYS = 30;
 
-export type StartedSession = { token: string; expiresAt: Date; userId: UserId };
+export type StartedSession = { token: string; expiresAt: Date; userId: UserId; /** The known-device cookie's new value, when the login proves the device. */ device?: string };
+
+/** What starting a session needs to know about the request. */
+export type SessionContext = { userAgent?: string; /** The request itself was authenticated by a personal access token. */ viaToken?: boolean };
 
 /**
  * Writes a brand-new session in the caller's transaction (a fresh random id on every login,
  * so a session id planted before login is never promoted). Returns the cookie value.
+ * A request authenticated by an access token never gets a session: a leaked token must
+ * not turn into a longer-lived browser login (`errors.token_no_session`).
  */
-export async function startSessionIn(db: Tx, clock: Clock, userId: UserId, userAgent = ''): Promise<StartedSession> {
+export async function startSessionIn(db: Tx, clock: Clock, userId: UserId, ctx: SessionContext = {}): Promise<StartedSession> {
+  if (ctx.viaToken) forbidden('token_no_session');
   const token = newSecret();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86400_000);
   await db
     .insertInto('sessions')
-    .values({ id: hashSecret(token), userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), lastSeenAt: now.toISOString(), userAgent: userAgent.slice(0, 300) })
+    .values({ id: hashSecret(token), userId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString(), lastSeenAt: now.toISOString(), userAgent: (ctx.userAgent ?? '').slice(0, 300) })
     .execute();
   return { token, expiresAt, userId };
 }
@@ -31,13 +38,55 @@ export async function endSessionIn(db: Tx, token: string | undefined | null): Pr
   await db.deleteFrom('sessions').where('id', '=', hashSecret(token)).execute();
 }
 
+/**
+ * Ends every way into the account at once: all sessions (but `keepToken`'s, when given) and
+ * every personal access token. Used by a password reset, a password change, "log out
+ * everywhere" and disabling, so a stolen session or token never outlives them.
+ */
+export async function endCredentialsIn(db: Tx, userId: string, now: Date, keepToken?: string | null): Promise<void> {
+  let q = db.deleteFrom('sessions').where('userId', '=', userId);
+  if (keepToken) q = q.where('id', '<>', hashSecret(keepToken));
+  await q.execute();
+  await db.updateTable('accessTokens').set({ revokedAt: now.toISOString() }).where('userId', '=', userId).where('revokedAt', 'is', null).execute();
+}
+
+/** The secret of `Authorization: Bearer <secret>` (scheme case-insensitive); null without a Bearer header. */
+export function bearerToken(header: string | null | undefined): string | null {
+  const m = /^Bearer(?:\s+(.*))?$/i.exec(header?.trim() ?? '');
+  return m ? (m[1] ?? '').trim() : null;
+}
+
+/** What a scope allows over HTTP: read tokens only safe methods (GET, HEAD); write and admin tokens any. */
+export function scopeAllowsMethod(scope: TokenScope, method: string): boolean {
+  return scope !== 'read' || method === 'GET' || method === 'HEAD';
+}
+
+/** WebSocket frames a read token may send: subscribing and listening, never writing (messages, reactions, typing, read marks). */
+export const READ_ONLY_FRAMES: ReadonlySet<string> = new Set(['resume', 'unsubscribe', 'watch', 'unwatch', 'ping']);
+
+/** A personal access token that works: whose it is and what it allows. */
+export type ResolvedToken = { userId: UserId; tokenId: string; scope: TokenScope };
+
 /** Sessions: an opaque random cookie; the database keeps only its hash. */
 export function createSessions(deps: Deps) {
   const { db, clock } = deps;
+
+  async function actorOf(userId: UserId, isAdmin: boolean, token?: { scope: TokenScope } | null): Promise<Actor> {
+    const roles = await db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', userId).execute();
+    return {
+      kind: 'user',
+      userId,
+      // A read or write token never carries instance administration, whatever the user is.
+      isAdmin: isAdmin && (!token || token.scope === 'admin'),
+      roles: new Map(roles.map((r) => [r.groupId, r.role as Role])),
+      ...(token ? { token: { scope: token.scope } } : {}),
+    };
+  }
+
   return {
     /** Starts a new session (always a fresh id: rotation on every login). Returns the cookie value. */
     async start(userId: UserId, userAgent = ''): Promise<{ token: string; expiresAt: Date }> {
-      return startSessionIn(db, clock, userId, userAgent);
+      return startSessionIn(db, clock, userId, { userAgent });
     },
 
     /** Ends one session (log out). */
@@ -45,10 +94,6 @@ export function createSessions(deps: Deps) {
       await endSessionIn(db, token);
     },
 
-    /** Ends every session of a user (after a password reset). */
-    async endAll(userId: UserId) {
-      await db.deleteFrom('sessions').where('userId', '=', userId).execute();
-    },
 
     /** The user behind a session cookie, or null when missing, expired or disabled. */
     async userIdFor(token: string | undefined): Promise<UserId | null> {
@@ -69,28 +114,34 @@ export function createSessions(deps: Deps) {
       return row.userId as UserId;
     },
 
-    /** The user behind a personal access token (`Authorization: Bearer ruche_…`). */
-    async userIdForAccessToken(token: string): Promise<UserId | null> {
+    /**
+     * The personal access token behind `Authorization: Bearer ruche_…`: null when unknown,
+     * revoked, expired or its user disabled. Records its last use (at most once a minute).
+     */
+    async resolveAccessToken(token: string): Promise<ResolvedToken | null> {
       if (!token.startsWith('ruche_') || token.length > 100) return null;
+      const now = clock.now();
       const row = await db
         .selectFrom('accessTokens')
         .innerJoin('users', 'users.id', 'accessTokens.userId')
-        .select(['accessTokens.id', 'accessTokens.userId'])
+        .select(['accessTokens.id', 'accessTokens.userId', 'accessTokens.scope', 'accessTokens.lastUsedAt'])
         .where('tokenHash', '=', hashSecret(token))
         .where('revokedAt', 'is', null)
+        .where((eb) => eb.or([eb('accessTokens.expiresAt', 'is', null), eb('accessTokens.expiresAt', '>', now.toISOString())]))
         .where('users.disabledAt', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
-      await db.updateTable('accessTokens').set({ lastUsedAt: clock.now().toISOString() }).where('id', '=', row.id).execute();
-      return row.userId as UserId;
+      if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= 60_000)
+        await db.updateTable('accessTokens').set({ lastUsedAt: now.toISOString() }).where('id', '=', row.id).execute();
+      return { userId: row.userId as UserId, tokenId: row.id, scope: row.scope as TokenScope };
     },
 
-    /** Builds the policy's actor: the user and their group roles, in two small queries. */
     /**
      * The signed-in member and their policy actor, in two queries (the request hook runs
-     * this on every request). A disabled or unknown user is a visitor.
+     * this on every request). A disabled or unknown user is a visitor. With a token, the
+     * actor carries its scope, and instance administration only comes with an `admin` token.
      */
-    async identify(userId: UserId | null): Promise<{ user: Omit<CurrentUser, 'locale'> & { locale: string }; actor: Actor } | { user: null; actor: Actor }> {
+    async identify(userId: UserId | null, token?: { scope: TokenScope } | null): Promise<{ user: Omit<CurrentUser, 'locale'> & { locale: string }; actor: Actor } | { user: null; actor: Actor }> {
       if (!userId) return { user: null, actor: { kind: 'visitor' } };
       const u = await db
         .selectFrom('users')
@@ -99,19 +150,16 @@ export function createSessions(deps: Deps) {
         .where('disabledAt', 'is', null)
         .executeTakeFirst();
       if (!u) return { user: null, actor: { kind: 'visitor' } };
-      const roles = await db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', userId).execute();
-      return {
-        user: { ...u, isAdmin: u.isAdmin === 1 },
-        actor: { kind: 'user', userId, isAdmin: u.isAdmin === 1, roles: new Map(roles.map((r) => [r.groupId, r.role as Role])) },
-      };
+      const actor = await actorOf(userId, u.isAdmin === 1, token);
+      return { user: { ...u, isAdmin: isInstanceAdmin(actor) }, actor };
     },
 
-    async actorFor(userId: UserId | null): Promise<Actor> {
+    /** The policy actor of a user (visitor when unknown), with a token's scope when acting through one. */
+    async actorFor(userId: UserId | null, token?: { scope: TokenScope } | null): Promise<Actor> {
       if (!userId) return { kind: 'visitor' };
       const user = await db.selectFrom('users').select(['id', 'isAdmin']).where('id', '=', userId).executeTakeFirst();
       if (!user) return { kind: 'visitor' };
-      const roles = await db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', userId).execute();
-      return { kind: 'user', userId, isAdmin: user.isAdmin === 1, roles: new Map(roles.map((r) => [r.groupId, r.role as Role])) };
+      return actorOf(userId, user.isAdmin === 1, token);
     },
   };
 }

@@ -9,7 +9,7 @@ import { fields, parse } from '../../kernel/validate';
 import { authorize, isUser, userIdOf, type Actor } from '../../policy';
 import { renderSimpleMail } from '../../adapters/mail/render';
 import { formatDate, isLocale, translator, type Locale } from '../../../i18n';
-import { createAuth } from '../accounts/auth';
+import { createAuth, type ClientContext } from '../accounts/auth';
 import { groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { addMember } from './membership';
 import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput } from './schemas';
@@ -231,20 +231,20 @@ export function invitationCommands(deps: Deps) {
    * creates an account for that address. The session is started in the same transaction;
    * the caller sets its cookie from `session`.
    */
-  async function signUp(raw: unknown, ctx: { userAgent?: string } = {}): Promise<{ userId: UserId; groupSlug: string | null; session: { token: string; expiresAt: Date } }> {
+  async function signUp(raw: unknown, ctx: ClientContext = {}): Promise<{ userId: UserId; groupSlug: string | null; session: { token: string; expiresAt: Date; device?: string } }> {
     const input = parse(InvitationSignupInput, raw);
     return inTx(deps, async (tx) => {
       const inv = (await findByToken(tx, input.token)) ?? notFound();
       const state = invitationState(inv, clock.now());
       if (state !== 'valid') gone(state);
       if (inv.email && inv.email !== input.email) invalidField('email', 'invitation_email');
-      const session = await auth.registerWithInvitation(tx, { email: input.email, name: input.name, password: input.password, locale: input.locale }, { userAgent: ctx.userAgent });
+      const session = await auth.registerWithInvitation(tx, { email: input.email, name: input.name, password: input.password, locale: input.locale }, ctx);
       const user = { id: session.userId };
       await consume(tx, inv);
       if (inv.groupId) await addMember(tx, inv.groupId, user.id, inv.role as Role, clock.now());
       await recordEvent(tx, { type: 'invitation.accepted', groupId: inv.groupId, actorId: user.id, data: { invitationId: inv.id, newAccount: true } }, clock.now());
       if (inv.groupId) await recordEvent(tx, { type: 'member.joined', groupId: inv.groupId, actorId: user.id, data: { userId: user.id, invitationId: inv.id } }, clock.now());
-      return { userId: user.id, groupSlug: inv.groupSlug, session: { token: session.token, expiresAt: session.expiresAt } };
+      return { userId: user.id, groupSlug: inv.groupSlug, session: { token: session.token, expiresAt: session.expiresAt, device: session.device } };
     });
   }
 

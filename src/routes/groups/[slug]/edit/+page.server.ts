@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** Edit a group: fields, cover image, external links (group.manage). */
 export const load: PageServerLoad = async (event) => loadOr404(event, () => event.locals.app.groups.forEdit(event.locals.actor, event.params.slug));
@@ -9,7 +10,7 @@ export const actions: Actions = {
   save: async (event) => {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.groups.update(event.locals.actor, event.params.slug, f), f);
-    if (res && 'slug' in res) redirect(303, `/groups/${res.slug}/edit?saved=1`);
+    if (res && 'slug' in res) redirect(303, safeRedirect(`/groups/${res.slug}/edit?saved=1`, event.url));
     return res;
   },
   cover: async (event) => {

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => ({
@@ -18,7 +19,7 @@ export const actions: Actions = {
       () => event.locals.app.discussions.create(event.locals.actor, { ...values, groupSlug: event.params.slug, files: fd.getAll('files') }),
       values,
     );
-    if (res && 'id' in res) redirect(303, `/d/${res.id}`);
+    if (res && 'id' in res) redirect(303, safeRedirect(`/d/${res.id}`, event.url));
     return res;
   },
 };

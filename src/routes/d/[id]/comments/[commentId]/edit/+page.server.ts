@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { safeRedirect } from '$lib/server/kernel/redirect';
 
 export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => {
@@ -14,7 +15,7 @@ export const actions: Actions = {
   default: async (event) => {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.discussions.editComment(event.locals.actor, { ...f, commentId: event.params.commentId }), f);
-    if (res && 'id' in res) redirect(303, `/d/${event.params.id}?comment=${event.params.commentId}#c-${event.params.commentId}`);
+    if (res && 'id' in res) redirect(303, safeRedirect(`/d/${event.params.id}?comment=${event.params.commentId}#c-${event.params.commentId}`, event.url));
     return res;
   },
 };

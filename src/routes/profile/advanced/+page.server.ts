@@ -1,8 +1,11 @@
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { can } from '$lib/server/policy';
 
+/** Profile → Advanced: personal access tokens (scope, expiry, last use, revoke). */
 export const load: PageServerLoad = async (event) => ({
   tokens: await loadOr404(event, () => event.locals.app.accounts.listTokens(event.locals.actor)),
+  canCreateAdminToken: can(event.locals.actor, 'account.token.admin'),
 });
 
 export const actions: Actions = {
