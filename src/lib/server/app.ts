@@ -21,6 +21,9 @@ import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
 import { createPipeline, inboxChannel, createNotificationsService, unreadCount, type Notifiers, type SubjectVisibility } from './domain/notifications';
 import { emailChannel } from './domain/email/channel';
+import { createPushSender, createPushService, enqueueClears, pushChannel } from './domain/push';
+import { webPushTransport } from './adapters/push/web-push';
+import type { PushTransport } from './domain/push/port';
 import { discussionNotifiers, discussionSubjects } from './domain/discussions/discussions.notify';
 import { discussionDigest } from './domain/discussions/discussions.digest';
 import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
@@ -41,6 +44,8 @@ export type AppOptions = {
   log?: (m: string) => void;
   /** Off only in the notification benchmark, to measure a write without the pipeline. */
   notifications?: boolean;
+  /** Where pushes go; Web Push (with this server's VAPID keys) unless given. */
+  push?: PushTransport;
 };
 
 /**
@@ -75,7 +80,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         for (const id of new Set(userIds)) hub.toUser(id, { type: 'inbox', unread: await unreadCount(h.db, id) });
       })().catch((e) => log(`inbox live: ${(e as Error).message}`));
     },
+    // Read on one device: the others close what they show about it.
+    read: (tx, userId, tags, at) => enqueueClears(tx, userId, tags, new Date(at)),
   };
+  const push = opts.push ?? webPushTransport(config);
   // Live pages: a group's content changed, told after commit to every process.
   deps.groupLive = (groupId, type, data) => {
     const ids: Record<string, string> = {};
@@ -83,7 +91,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     hub.publishNotice(groupId, type, ids);
   };
   const mailChannel = emailChannel(deps);
-  if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel] });
+  if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel, pushChannel(deps)] });
   runner = new JobRunner(
     h,
     clock,
@@ -91,6 +99,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       'mail.send': async (m) => void (await sendMail(m)),
       'digest.build': async (p) => void (await digests.build(p)),
       'mail.flush': async (p) => void (await mailChannel.flush(p)),
+      'push.send': createPushSender(deps, push),
     },
     log,
   );
@@ -113,6 +122,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     files: createFilesService(deps),
     email: { ...createEmailService(deps, discussions), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
+    push: createPushService(deps, () => push.publicKey),
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },
     async close() {

@@ -77,6 +77,9 @@ export default defineMessages({
     'notify.prefs.save': 'Save',
     'notify.prefs.saved': 'Your choices are saved.',
     'errors.quiet_both': 'Give both hours, or neither.',
+    'errors.push_endpoint': 'This browser’s push service is not one this server sends to.',
+    'errors.push_keys': 'The browser sent keys that cannot be used. Try turning notifications on again.',
+    'errors.push_too_many': 'At most {max} devices. Remove one you no longer use.',
   },
   fr: {
     'notify.discussion_started': '{name} a lancé une discussion dans {group}',
@@ -153,6 +156,9 @@ export default defineMessages({
     'notify.prefs.save': 'Enregistrer',
     'notify.prefs.saved': 'Vos choix sont enregistrés.',
     'errors.quiet_both': 'Indiquez les deux heures, ou aucune.',
+    'errors.push_endpoint': 'Le service de notifications de ce navigateur n’est pas de ceux auxquels ce serveur envoie.',
+    'errors.push_keys': 'Le navigateur a envoyé des clés inutilisables. Réessayez d’activer les notifications.',
+    'errors.push_too_many': 'Au plus {max} appareils. Retirez-en un que vous n’utilisez plus.',
   },
   nl: {
     'notify.discussion_started': '{name} startte een gesprek in {group}',
@@ -229,5 +235,8 @@ export default defineMessages({
     'notify.prefs.save': 'Opslaan',
     'notify.prefs.saved': 'Je keuzes zijn opgeslagen.',
     'errors.quiet_both': 'Geef beide uren op, of geen van beide.',
+    'errors.push_endpoint': 'De meldingsdienst van deze browser is er geen waar deze server naar stuurt.',
+    'errors.push_keys': 'De browser stuurde onbruikbare sleutels. Probeer meldingen opnieuw aan te zetten.',
+    'errors.push_too_many': 'Hoogstens {max} toestellen. Verwijder er een dat je niet meer gebruikt.',
   },
 });

@@ -27,6 +27,7 @@ export interface Database {
   notificationPrefs: NotificationPrefsTable;
   notificationSettings: NotificationSettingsTable;
   mailThreads: MailThreadsTable;
+  pushSubscriptions: PushSubscriptionsTable;
   files: FilesTable;
   drafts: DraftsTable;
   searchDocs: SearchDocsTable;
@@ -283,6 +284,20 @@ export interface NotificationSettingsTable {
   quietTo: number | null;
   inboxUnread: number;
   updatedAt: string;
+}
+
+/** A device where a member turned notifications on (Web Push). */
+export interface PushSubscriptionsTable {
+  id: string;
+  userId: string;
+  /** The push service's URL for this device: only hosts of known push services are accepted. */
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  name: string;
+  userAgent: string;
+  createdAt: string;
+  lastUsedAt: string | null;
 }
 
 /** When a member last got mail about a discussion or room, and when merged mail is due. */

@@ -20,7 +20,7 @@ export type Deps = {
   /** Set by the composition root: who is told of the events a transaction records. */
   notifications?: EventStep;
   /** Set by the composition root: tells a member's open pages that their inbox changed. */
-  inboxLive?: { changed(userIds: string[]): void };
+  inboxLive?: { changed(userIds: string[]): void; read?(tx: Tx, userId: string, tags: string[], at: string): Promise<void> };
   /** Set by the composition root: tells every process's live pages that a group's content changed (after commit). */
   groupLive?: (groupId: string, type: string, data: Record<string, unknown>) => void;
   /** Set by the composition root: each feature's SQL for who may still read a notice's subject. */

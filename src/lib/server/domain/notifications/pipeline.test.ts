@@ -52,7 +52,7 @@ describe.each(engines)('%s: the notification pipeline', (engine) => {
 
   it('follows each member’s choices per reason and channel', async () => {
     const d = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Flyers', body: 'Draft attached' });
-    await app.notifications.savePreferences(c.anne.actor, { choices: { replied: { inbox: 'off', email: 'off' } } });
+    await app.notifications.savePreferences(c.anne.actor, { choices: { replied: { inbox: 'off', email: 'off', push: 'off' } } });
     await app.discussions.reply(c.bert.actor, { discussionId: d.id, body: 'Looks good' });
     expect(await rowsOf(c.anne.id)).toEqual([]);
     expect(await mailsTo(c.anne.id)).toEqual([]);
