@@ -22,7 +22,7 @@ function tokenRefusal(code: TokenRefusal, t: T): Response {
 const appPromise = () => getGlobalApp(() => createApp(loadConfig()));
 
 /** Paths reachable before the association is set up. */
-const beforeSetup = /^\/(setup|healthz|_app|favicon|api\/v1\/openapi\.json)/;
+const beforeSetup = /^\/(setup|healthz|_app|favicon|icons\/|manifest\.webmanifest|api\/v1\/openapi\.json)/;
 
 /**
  * Reads (GET/HEAD: pages and API) are rendered a few at a time, first come first served.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { inTx, type Deps } from '../../kernel/deps';
@@ -65,6 +66,8 @@ export function createPushService(deps: Deps, publicKey: () => string) {
     createdAt: d.createdAt,
     lastUsedAt: d.lastUsedAt,
     service: new URL(d.endpoint).hostname,
+    /** Lets a page recognise "this device" (SHA-256 of the endpoint, hex) without showing the endpoint. */
+    endpointHash: createHash('sha256').update(d.endpoint).digest('hex'),
   });
 
   return {
