@@ -1,17 +1,23 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, loadOr404 } from '$lib/server/http';
 
 /** The member's direct conversations, latest first, with unread badges. */
 export const load: PageServerLoad = (event) =>
   loadOr404(event, () => event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined }));
 
 export const actions: Actions = {
-  /** Opens (or finds) the conversation with the members named by handle. */
+  /**
+   * Opens (or finds) the conversation with the people picked (ids) or named ("Fatima,
+   * Pieter"); a name that fits several people comes back as a choice. Profiles and member
+   * lists post here too, with one person.
+   */
   start: async (event) => {
-    const f = await formObject(event.request);
-    const res = await formAction(event, () => event.locals.app.chat.openDirect(event.locals.actor, f), { handles: f.handles, title: f.title });
+    const fd = await event.request.formData();
+    const input = { who: String(fd.get('who') ?? ''), people: fd.getAll('people').map(String), title: String(fd.get('title') ?? '') };
+    const res = await formAction(event, () => event.locals.app.chat.startDirect(event.locals.actor, input), { who: input.who, title: input.title });
     if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}`);
+    if (res && 'choose' in res) return { ...res, values: { title: input.title } };
     return res;
   },
 };
