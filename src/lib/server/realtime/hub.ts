@@ -79,6 +79,17 @@ export class Hub {
     for (const l of set) l.push(frame);
   }
 
+  /**
+   * Tells this process's listeners that a chat has a new message, so unread counts refresh:
+   * a group's chat to the listeners of the group (who may read it), a direct conversation
+   * to its participants' own connections (`to`). Not to the author. Ids only.
+   */
+  chatNotice(room: string, groupId: string | null, authorId: string | null, to: Iterable<Listener> = []) {
+    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind: 'chat.message_posted', room, discussionId: null }));
+    const targets = groupId ? (this.topics.get(groupId) ?? []) : to;
+    for (const l of targets) if (l.userId !== authorId) l.push(frame);
+  }
+
   /** Called by the chat service after a commit. */
   publishEvent(room: string, seq: number, frame: string) {
     this.bus.publish({ t: 'room', room, seq, frame });

@@ -5,18 +5,29 @@ import { LIVE_EVENT_TYPES } from '../domain/discussions/live';
 /** Event types after which a member may have lost access to a group's chat. */
 const MEMBER_EVENTS = ['member.removed', 'member.left'];
 const GROUP_EVENTS = ['group.updated', 'group.deleted'];
+/** Event types after which a chat has a new message (unread counts in the navigation and on home). */
+const CHAT_EVENTS = ['chat.message_posted'];
 
 /**
  * Tails the shared event log for membership and visibility changes (and, with `onContent`,
- * for changes to groups' discussions, which live pages refresh on), so a member removed
+ * for changes to groups' discussions, which live pages refresh on, and with `onChat` for new
+ * chat messages, which unread counts refresh on), so a member removed
  * from a group stops receiving its chat within a poll interval, whichever process removed
  * them. One indexed query per interval per process.
  */
 export function watchAccessChanges(
   db: Db,
-  o: { pollMs: number; onUser(userId: string): void; onGroup(groupId: string): void; onContent?(groupId: string, kind: string, discussionId: string | null): void; log(m: string): void },
+  o: {
+    pollMs: number;
+    onUser(userId: string): void;
+    onGroup(groupId: string): void;
+    onContent?(groupId: string, kind: string, discussionId: string | null): void;
+    onChat?(roomId: string, groupId: string | null, authorId: string | null): void;
+    log(m: string): void;
+  },
 ) {
   const content = o.onContent ? LIVE_EVENT_TYPES : [];
+  const chat = o.onChat ? CHAT_EVENTS : [];
   let last: number | null = null;
   let stopped = false;
   let running = false;
@@ -32,10 +43,10 @@ export function watchAccessChanges(
       const top = Number((await db.selectFrom('events').select(sql<number>`max(id)`.as('m')).executeTakeFirst())?.m ?? last);
       const rows = await db
         .selectFrom('events')
-        .select(['id', 'type', 'groupId', 'data'])
+        .select(['id', 'type', 'groupId', 'actorId', 'data'])
         .where('id', '>', last)
         .where('id', '<=', top)
-        .where('type', 'in', [...MEMBER_EVENTS, ...GROUP_EVENTS, ...content])
+        .where('type', 'in', [...MEMBER_EVENTS, ...GROUP_EVENTS, ...content, ...chat])
         .orderBy('id')
         .limit(500)
         .execute();
@@ -56,6 +67,13 @@ export function watchAccessChanges(
             /* malformed event data: the notice goes without the discussion */
           }
           o.onContent?.(r.groupId, r.type, discussionId);
+        } else if (chat.includes(r.type)) {
+          try {
+            const roomId = (JSON.parse(r.data) as { roomId?: string }).roomId;
+            if (roomId) o.onChat?.(roomId, r.groupId, r.actorId);
+          } catch {
+            /* malformed event data: nothing to do */
+          }
         } else if (r.groupId) o.onGroup(r.groupId);
       }
       last = rows.length === 500 ? Number(rows[rows.length - 1].id) : Math.max(last, top);

@@ -85,6 +85,21 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
     onUser: (userId) => byUser(userId).forEach((c) => void c.recheck().catch(() => {})),
     onGroup: () => connections.forEach((c) => void c.recheck().catch(() => {})),
     onContent: (groupId, kind, discussionId) => app.realtime.hub.groupNotice(groupId, kind, discussionId),
+    onChat: (roomId, groupId, authorId) => {
+      if (groupId) return app.realtime.hub.chatNotice(roomId, groupId, authorId);
+      // A direct conversation: its participants' connections on this process.
+      if (connections.size === 0) return;
+      void app.db
+        .selectFrom('chatParticipants')
+        .select('userId')
+        .where('roomId', '=', roomId)
+        .execute()
+        .then((rows) => {
+          const ids = new Set(rows.map((r) => r.userId));
+          app.realtime.hub.chatNotice(roomId, null, authorId, [...connections].filter((c) => ids.has(c.userId)));
+        })
+        .catch((e) => app.deps.log(`realtime: chat notice: ${(e as Error).message}`));
+    },
     log: app.deps.log,
   });
   const recheck = setInterval(() => connections.forEach((c) => void c.recheck().catch(() => {})), opts.recheckMs ?? 60_000);
