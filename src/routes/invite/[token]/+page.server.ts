@@ -10,7 +10,8 @@ export const load: PageServerLoad = async (event) => {
   return { invitation: p, token: event.params.token };
 };
 
-const landing = (slug: string | null) => (slug ? `/groups/${slug}` : '/');
+/** After joining: the group, with a welcome and a reply field; or home, with groups to join. */
+const landing = (slug: string | null) => (slug ? `/groups/${slug}?welcome=1` : '/?welcome=1');
 
 export const actions: Actions = {
   /** A signed-in member joins. */
