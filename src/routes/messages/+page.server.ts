@@ -16,7 +16,8 @@ export const actions: Actions = {
     const fd = await event.request.formData();
     const input = { who: String(fd.get('who') ?? ''), people: fd.getAll('people').map(String), title: String(fd.get('title') ?? '') };
     const res = await formAction(event, () => event.locals.app.chat.startDirect(event.locals.actor, input), { who: input.who, title: input.title });
-    if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}`);
+    // To the composer: writing is what comes next (and the form's own #new is not kept).
+    if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}#composer`);
     if (res && 'choose' in res) return { ...res, values: { title: input.title } };
     return res;
   },
