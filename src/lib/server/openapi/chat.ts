@@ -40,6 +40,14 @@ const fragment: Fragment = {
     },
     '/chat/messages/{id}/reactions': { parameters: [message], post: { tags, summary: 'Add or remove your reaction', requestBody: body(ReactInput.omit({ messageId: true })), responses: { '200': ok('`{ message, seq }`'), ...errorResponses } } },
     '/chat/messages/{id}/discussion': { parameters: [message], post: { tags, summary: 'Make a discussion from a chat message', requestBody: body(ToDiscussionInput.omit({ messageId: true })), responses: { '201': ok('`{ discussionId, url }`'), ...errorResponses } } },
+    '/chat/unread': {
+      get: {
+        tags,
+        summary: 'Your chats with unread messages: group chats and direct conversations, latest first',
+        description: 'What the navigation counts. Live: the WebSocket sends `notice {kind: "chat.message_posted", room, group}` when one of them gets a message (for a group, to connections that `watch` it).',
+        responses: { '200': ok('`{ total, chats: [{ roomId, kind, title, url, unread, lastActivityAt, group }], groupIds }`'), ...errorResponses },
+      },
+    },
     '/chat/people': {
       get: {
         tags,
