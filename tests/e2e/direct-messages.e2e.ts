@@ -68,12 +68,12 @@ describe('starting a direct message', () => {
     await a.page.goto('/messages');
     await a.page.getByLabel(/^Met/).fill('Zorglub');
     await a.page.getByRole('button', { name: 'Starten' }).click();
-    await a.page.getByRole('alert').filter({ hasText: 'Geen enkel lid komt overeen met ‘Zorglub’' }).waitFor();
+    await a.page.getByRole('alert').filter({ hasText: 'Geen enkel lid komt overeen met “Zorglub”' }).waitFor();
     expect(await a.page.locator('main').textContent()).not.toMatch(/\{\w+\}/);
 
     await a.page.getByLabel(/^Met/).fill('Fatima, Pieter');
     await a.page.getByRole('button', { name: 'Starten' }).click();
-    await a.page.getByRole('group', { name: 'Meerdere leden komen overeen met ‘Fatima’:' }).waitFor();
+    await a.page.getByRole('group', { name: 'Meerdere leden komen overeen met “Fatima”:' }).waitFor();
     await a.page.getByText('Al in het gesprek: Pieter Janssens.').waitFor();
     await a.page.getByRole('checkbox', { name: /Fatima El Amrani/ }).check();
     await a.page.locator('.choose').getByRole('button', { name: 'Starten' }).click();

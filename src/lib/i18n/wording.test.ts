@@ -27,6 +27,10 @@ describe('wording of the dictionaries', () => {
     expect(bad).toEqual([]);
   });
 
+  it('Dutch and English quote a name one way, “like this”', () => {
+    for (const locale of ['nl', 'en'] as const) expect(texts(locale).filter(([, s]) => /‘\{|\}’|"\{/.test(s))).toEqual([]);
+  });
+
   it('names a group chat after the group first, in every language', () => {
     for (const locale of ['fr', 'nl', 'en'] as const) expect(new Map(texts(locale)).get('chat.groupTitle')).toBe('{group} — chat');
     expect(texts('en').filter(([, s]) => /\bchat of\b/i.test(s))).toEqual([]);

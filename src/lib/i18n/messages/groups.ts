@@ -456,7 +456,7 @@ export default defineMessages({
     'groups.invite.state.used_up': 'gebruikt',
     'groups.welcome.title': 'Welkom in {group}! Je bent nu lid.',
     'groups.welcome.latest': 'Laatste gesprek:',
-    'groups.welcome.reply_label': 'Je antwoord op ‘{title}’',
+    'groups.welcome.reply_label': 'Je antwoord op “{title}”',
     'groups.welcome.no_discussion': 'Nog geen gesprekken: je kunt het eerste beginnen.',
     'groups.welcome.or': 'Of zeg hallo',
     'groups.welcome.chat': 'in de chat van de groep',
