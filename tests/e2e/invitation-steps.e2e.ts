@@ -62,6 +62,10 @@ describe('from an invitation to the first reply', () => {
       .where('users.email', '=', 'noa@example.org')
       .execute();
     expect(posted).toEqual([{ body: 'Bonjour, je peux aider au stand de Saint-Gilles.' }]);
+    // Search finds the reply, named "Réponse dans <discussion>" with its space.
+    await noa.page.goto('/search?q=aider');
+    const hit = noa.page.locator('.results a.title', { hasText: 'Planning des stands' });
+    expect((await hit.textContent())?.trim()).toBe('Réponse dans Planning des stands — marché de Saint-Gilles');
     await noa.context.close();
   });
 
