@@ -32,7 +32,7 @@ export type Command = {
  */
 export const commands: Record<string, Command> = {
   demo: {
-    summary: 'Load a demo association (working groups, members, discussions in French and Dutch) into an empty instance',
+    summary: 'Load a demo association (working groups, members, discussions in French and Dutch), into an empty instance or beside existing data when its group addresses, handles and emails are free',
     usage: 'demo',
     options: {},
     async run({ app, out }) {

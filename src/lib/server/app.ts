@@ -36,6 +36,8 @@ export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, 
 export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects };
 markNotifying(Object.keys(notifiers));
 markLive(LIVE_EVENT_TYPES);
+// A group chat's new message: its members' unread chats (navigation, home) recount.
+markLive(['chat.message_posted']);
 
 export type AppOptions = {
   clock?: Clock;
@@ -123,7 +125,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     email: { ...createEmailService(deps, discussions), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     push: createPushService(deps, () => push.publicKey),
-    chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
+    chat: createChatService(deps, {
+      event: (room, seq, frame) => hub.publishEvent(room, seq, frame),
+      direct: (userIds, room) => userIds.forEach((id) => hub.toUser(id, { type: 'notice', group: null, kind: 'chat.message_posted', room, discussionId: null })),
+    }),
     realtime: { bus, hub },
     async close() {
       runner?.stop();

@@ -50,6 +50,8 @@ export interface InstanceTable {
   openRegistration: number;
   defaultLocale: string;
   createdAt: string;
+  /** When an administrator put away the first-steps checklist on home; null while it shows. */
+  checklistDismissedAt: string | null;
 }
 
 export interface UsersTable {

@@ -79,7 +79,7 @@ export class Hub {
   private groupNotice(groupId: string, kind: string, ids: Record<string, string>) {
     const set = this.topics.get(groupId);
     if (!set?.size) return;
-    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId: ids.discussionId ?? null, ids }));
+    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId: ids.discussionId ?? null, room: ids.roomId ?? null, ids }));
     for (const l of set) l.push(frame);
   }
 

@@ -41,6 +41,8 @@ export type ServerFrame =
   | { type: 'watching'; groups: string[]; ref?: string }
   | { type: 'unwatched'; group: string; reason: string }
   | { type: 'notice'; group: string; kind: string; discussionId: string | null }
+  /** A chat has a new message (`room`; `group` null for a direct conversation): unread counts changed. */
+  | { type: 'notice'; group: string | null; kind: 'chat.message_posted'; room: string; discussionId: null }
   | { type: 'error'; code: string; message: string; ref?: string };
 
 /** Limits of one connection; the defaults suit people, a benchmark may raise the rate. */

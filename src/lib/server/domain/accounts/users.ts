@@ -22,8 +22,8 @@ export const NewUserInput = z.object({
 });
 export type NewUserInput = z.input<typeof NewUserInput>;
 
-/** A handle from a name: "Anne-Marie Dupont" → "annemarie_dupont", made unique with a number. */
-export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
+/** The handle a name gives when it is free: "Anne-Marie Dupont" → "anne_marie_dupont". */
+export function handleFromName(wanted: string): string {
   const base =
     wanted
       .normalize('NFD')
@@ -32,7 +32,12 @@ export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_+|_+$/g, '')
       .slice(0, 24) || 'member';
-  const padded = base.length < 2 ? base + '_1' : base;
+  return base.length < 2 ? base + '_1' : base;
+}
+
+/** A handle from a name, made unique with a number: "anne_marie_dupont2". */
+export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
+  const padded = handleFromName(wanted);
   for (let i = 0; i < 1000; i++) {
     const h = i === 0 ? padded : `${padded}${i + 1}`;
     const taken = await db.selectFrom('users').select('id').where('handle', '=', h).executeTakeFirst();

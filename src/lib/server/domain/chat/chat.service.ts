@@ -19,7 +19,11 @@ export type { MessageView, RoomRow } from './chat.repo';
 export { MAX_MESSAGE_CHARS } from './schemas';
 
 /** Where committed chat events go (the realtime hub): called only after the commit. */
-export type ChatPublisher = { event(roomId: string, seq: number, frame: string): void };
+export type ChatPublisher = {
+  event(roomId: string, seq: number, frame: string): void;
+  /** A direct conversation has a new message: its other participants' pages recount their unread chats. */
+  direct?(userIds: string[], roomId: string): void;
+};
 export type SendResult = { message: MessageView; seq: number; duplicate: boolean };
 
 const isUniqueViolation = (e: unknown) => {
@@ -127,6 +131,7 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
           return ev;
         });
         publisher.event(room.id, out.seq, out.frame);
+        if (room.kind === 'direct') publisher.direct?.(room.participantIds.filter((p) => p !== actor.userId), room.id);
         return { message: out.message, seq: out.seq, duplicate: false };
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;

@@ -39,12 +39,32 @@ export const HistoryInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const EventsInput = z.object({ roomId: id, after: seq, limit: z.coerce.number().int().min(1).max(1000).default(500) });
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+/** Handles, as a list or one string ("@anne bob"): lower-cased, without "@". */
+const handles = list.transform((v) => v.flatMap((h) => h.split(/[\s,]+/)).map((h) => h.trim().replace(/^@/, '').toLowerCase()).filter(Boolean));
+/** Member ids picked in the people list. */
+const people = list.transform((v) => [...new Set(v.map((p) => p.trim()).filter(Boolean))]).pipe(z.array(z.string().uuid('unknown_person')).max(20, 'too_many_people'));
+const directTitle = z.string().trim().max(80, 'too_long').default('');
+
 export const OpenDirectInput = z.object({
-  handles: z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).map((h) => h.trim().replace(/^@/, '').toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().max(40, 'unknown_handle')).min(1, 'required').max(20, 'too_many_people')),
-  title: z.string().trim().max(80, 'too_long').default(''),
+  handles: handles.pipe(z.array(z.string().max(40, 'unknown_handle')).max(20, 'too_many_people')),
+  people,
+  title: directTitle,
 });
+/** The form: people picked (ids) and names typed, separated by commas or new lines. */
+export const StartDirectInput = z.object({
+  who: z
+    .string()
+    .max(1000, 'too_long')
+    .default('')
+    .transform((v) => [...new Set(v.split(/[,;\n]+/).map((t) => t.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().max(80, 'too_long')).max(20, 'too_many_people')),
+  people,
+  title: directTitle,
+});
+export const FindPeopleInput = z.object({ q: z.string().max(80, 'too_long').default(''), limit: z.coerce.number().int().min(1).max(20).default(8) });
 export const ListDirectInput = z.object({ before: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) });
 export const ToDiscussionInput = z.object({ messageId: id, title: z.string().trim().min(1, 'required').max(200, 'too_long') });

@@ -8,7 +8,7 @@ import { enqueueJob, recordEvent } from '../../kernel/outbox';
 import { fields, parse } from '../../kernel/validate';
 import { authorize, isUser, userIdOf, type Actor } from '../../policy';
 import { renderSimpleMail } from '../../adapters/mail/render';
-import { formatDate, isLocale, translator, type Locale } from '../../../i18n';
+import { formatDate, isLocale, locales, translator, type Locale } from '../../../i18n';
 import { createAuth, type ClientContext } from '../accounts/auth';
 import { groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { addMember } from './membership';
@@ -75,16 +75,17 @@ export function invitationCommands(deps: Deps) {
 
   /**
    * Invites one or several people by email. Each gets a single-use link by mail, written to
-   * the outbox in the same transaction, in their language if they have an account (else the
-   * inviter's). People already in the group are skipped.
+   * the outbox in the same transaction, in their language if they have an account, else in
+   * the association's default language, with one line in each of the other two languages so
+   * that whoever opens it can read it. People already in the group are skipped.
    */
   async function inviteByEmail(actor: Actor, slug: string | null, raw: unknown) {
     const input = parse(InviteEmailsInput, raw);
     const emails = parseEmailList(input.emails);
     return inTx(deps, async (tx) => {
       const g = await scopeOf(tx, actor, slug);
-      const inviter = await tx.selectFrom('users').select(['name', 'locale']).where('id', '=', userIdOf(actor)!).executeTakeFirstOrThrow();
-      const instance = await tx.selectFrom('instance').select(['name']).where('id', '=', 1).executeTakeFirst();
+      const inviter = await tx.selectFrom('users').select(['name']).where('id', '=', userIdOf(actor)!).executeTakeFirstOrThrow();
+      const instance = await tx.selectFrom('instance').select(['name', 'defaultLocale']).where('id', '=', 1).executeTakeFirst();
       const association = instance?.name ?? 'Ruche';
       const invited: string[] = [];
       const skipped: string[] = [];
@@ -100,15 +101,17 @@ export function invitationCommands(deps: Deps) {
           continue;
         }
         const inv = await insertInvitation(tx, actor, g?.id ?? null, email, g ? input.role : 'member', input.days, 1);
-        const locale: Locale = isLocale(account?.locale) ? account.locale : isLocale(inviter.locale) ? inviter.locale : 'fr';
+        const locale: Locale = isLocale(account?.locale) ? account.locale : isLocale(instance?.defaultLocale) ? instance.defaultLocale : 'fr';
         const t = translator(locale);
         const target = g ? g.name : association;
         const p = { inviter: inviter.name, group: g?.name ?? '', association, date: formatDate(inv.expiresAt, locale, account?.timeZone ?? 'Europe/Brussels', 'long') };
+        const what = (l: Locale) => translator(l)(g ? 'groups.mail.body_group' : 'groups.mail.body_association', p);
         const body = renderSimpleMail({
           locale,
           heading: t('groups.mail.heading', { target }),
-          paragraphs: [g ? t('groups.mail.body_group', p) : t('groups.mail.body_association', p), t('groups.mail.expires', p)],
+          paragraphs: [what(locale), t('groups.mail.expires', p)],
           action: { label: t('groups.mail.action'), url: inv.url },
+          asides: locales.filter((l) => l !== locale).map((l) => ({ lang: l, text: translator(l)('groups.mail.in_language', { text: what(l), url: inv.url }) })),
           footer: t('groups.mail.footer', p),
         });
         await enqueueJob(tx, 'mail.send', { to: email, subject: t('groups.mail.subject', { inviter: inviter.name, target }), text: body.text, html: body.html, messageId: `<${inv.id}@${config.mailDomain}>` }, clock.now());

@@ -9,6 +9,7 @@ import { notFound } from '../../kernel/errors';
 import { can } from '../../policy';
 import path from 'node:path';
 import { createOutbox } from './outbox';
+import { createFirstSteps } from './first-steps';
 
 const SetupInput = z.object({
   associationName: z.string().trim().min(2, 'too_short').max(120, 'too_long'),
@@ -79,6 +80,7 @@ export function createInstanceService(deps: Deps) {
       }).finally(forget);
     },
     ...createOutbox(path.join(deps.config.dataDir, 'mail')),
+    ...createFirstSteps(deps),
   };
 }
 export type InstanceService = ReturnType<typeof createInstanceService>;
