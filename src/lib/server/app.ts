@@ -87,10 +87,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
   const push = opts.push ?? webPushTransport(config);
   // Live pages: a group's content changed, told after commit to every process.
-  deps.groupLive = (groupId, type, data) => {
+  deps.groupLive = (groupId, type, data, actorId) => {
     const ids: Record<string, string> = {};
     for (const [k, v] of Object.entries(data)) if (typeof v === 'string' && k.endsWith('Id')) ids[k] = v;
-    hub.publishNotice(groupId, type, ids);
+    hub.publishNotice(groupId, type, ids, actorId);
   };
   const mailChannel = emailChannel(deps);
   if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel, pushChannel(deps)] });
