@@ -129,6 +129,8 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/groups/[slug]/requests': { targets: (x) => perGroup(x, gate('group.manage', false)), writes: { POST: form() } },
     '/groups/invite': { targets: () => only(admins(false)), writes: { 'POST ?/email': noTarget, 'POST ?/link': noTarget, 'POST ?/revoke': noTarget } },
     '/groups/new': { targets: (x) => [...only(admins(false)), ...perGroup(x, gate('group.createSub', false), (g) => ({ query: `?parent=${g.slug}` }))], writes: { POST: form() } },
+    // An invitation opens only for the member it was sent to (their address): for anyone else, missing.
+    '/invitations/[id]': { targets: () => [{ label: 'unknown', params: { id: MISSING.id }, swap: [], hidden: () => false, status: (a) => (isUser(a) ? 404 : 303) }], writes: { 'POST ?/join': 'joins only through an invitation sent to the actor’s own address: anyone else’s answers as missing (tested in the notifications feature)' } },
     '/invite/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: () => 404 }], writes: { 'POST ?/join': token, 'POST ?/signup': token } },
     '/language': { targets: () => only(() => 303), writes: { POST: own } },
     '/login': { targets: () => only((a) => (isUser(a) ? 303 : 200)), writes: { 'POST ?/login': noTarget, 'POST ?/magic': noTarget } },

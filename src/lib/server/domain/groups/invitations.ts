@@ -3,7 +3,7 @@ import { inTx } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import type { Role } from '../../db/schema';
 import { conflict, invalidField, notFound, unauthenticated } from '../../kernel/errors';
-import { hashSecret, newId, newSecret, type InvitationId, type UserId } from '../../kernel/ids';
+import { hashSecret, isUuid, newId, newSecret, type InvitationId, type UserId } from '../../kernel/ids';
 import { enqueueJob, recordEvent } from '../../kernel/outbox';
 import { fields, parse } from '../../kernel/validate';
 import { authorize, isUser, userIdOf, type Actor } from '../../policy';
@@ -12,7 +12,7 @@ import { formatDate, isLocale, locales, translator, type Locale } from '../../..
 import { createAuth, type ClientContext } from '../accounts/auth';
 import { groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { addMember } from './membership';
-import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput } from './schemas';
+import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput, InvitationRef } from './schemas';
 
 export type InvitationState = 'valid' | 'expired' | 'revoked' | 'used_up';
 type InvitationRow = { id: string; groupId: string | null; email: string | null; role: string; expiresAt: string; maxUses: number | null; useCount: number; revokedAt: string | null; createdBy: string };
@@ -163,13 +163,23 @@ export function invitationCommands(deps: Deps) {
   }
 
   async function findByToken(tx: Tx, token: string) {
+    return invitationRows(tx).where('invitations.tokenHash', '=', hashSecret(token)).executeTakeFirst();
+  }
+
+  /** An invitation addressed to the actor's own email (what their inbox links to), by id. */
+  async function findMine(tx: Tx, actor: Actor, id: string) {
+    if (!isUser(actor) || !isUuid(id)) return null;
+    const me = await tx.selectFrom('users').select('email').where('id', '=', actor.userId).executeTakeFirst();
+    if (!me) return null;
+    return (await invitationRows(tx).where('invitations.id', '=', id).where('invitations.email', '=', me.email.toLowerCase()).executeTakeFirst()) ?? null;
+  }
+
+  function invitationRows(tx: Tx) {
     return tx
       .selectFrom('invitations')
       .leftJoin('groups', 'groups.id', 'invitations.groupId')
       .innerJoin('users', 'users.id', 'invitations.createdBy')
-      .select(['invitations.id', 'invitations.groupId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.maxUses', 'invitations.useCount', 'invitations.revokedAt', 'invitations.createdBy', 'groups.name as groupName', 'groups.slug as groupSlug', 'users.name as inviterName'])
-      .where('invitations.tokenHash', '=', hashSecret(token))
-      .executeTakeFirst();
+      .select(['invitations.id', 'invitations.groupId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.maxUses', 'invitations.useCount', 'invitations.revokedAt', 'invitations.createdBy', 'groups.name as groupName', 'groups.slug as groupSlug', 'users.name as inviterName']);
   }
 
   /** Uses one invitation, atomically: fails (and rolls back everything) if it just became unusable. */
@@ -195,7 +205,17 @@ export function invitationCommands(deps: Deps) {
    */
   async function preview(actor: Actor, raw: unknown) {
     const { token } = parse(InvitationTokenInput, raw);
-    const inv = (await findByToken(db, token)) ?? notFound();
+    return previewOf(actor, (await findByToken(db, token)) ?? notFound());
+  }
+
+  /** The invitation an inbox line links to: only for the member it was sent to, by their address. */
+  async function previewMine(actor: Actor, raw: unknown) {
+    const { id } = parse(InvitationRef, raw);
+    if (!isUser(actor)) return unauthenticated();
+    return { id, ...(await previewOf(actor, (await findMine(db, actor, id)) ?? notFound())) };
+  }
+
+  async function previewOf(actor: Actor, inv: NonNullable<Awaited<ReturnType<typeof findByToken>>>) {
     const instance = await db.selectFrom('instance').select('name').where('id', '=', 1).executeTakeFirst();
     const uid = userIdOf(actor);
     const member = uid && inv.groupId ? await db.selectFrom('memberships').select('role').where('groupId', '=', inv.groupId).where('userId', '=', uid).executeTakeFirst() : undefined;
@@ -213,8 +233,18 @@ export function invitationCommands(deps: Deps) {
   async function accept(actor: Actor, raw: unknown): Promise<{ groupSlug: string | null }> {
     const { token } = parse(InvitationTokenInput, raw);
     if (!isUser(actor)) return unauthenticated();
-    return inTx(deps, async (tx) => {
-      const inv = (await findByToken(tx, token)) ?? notFound();
+    return inTx(deps, async (tx) => join(tx, actor, (await findByToken(tx, token)) ?? notFound()));
+  }
+
+  /** The member it was sent to accepts from their inbox (no link needed: their address is the proof). */
+  async function acceptMine(actor: Actor, raw: unknown): Promise<{ groupSlug: string | null }> {
+    const { id } = parse(InvitationRef, raw);
+    if (!isUser(actor)) return unauthenticated();
+    return inTx(deps, async (tx) => join(tx, actor, (await findMine(tx, actor, id)) ?? notFound()));
+  }
+
+  async function join(tx: Tx, actor: Actor & { kind: 'user'; userId: UserId }, inv: NonNullable<Awaited<ReturnType<typeof findByToken>>>): Promise<{ groupSlug: string | null }> {
+    {
       const state = invitationState(inv, clock.now());
       if (state !== 'valid') gone(state);
       if (!inv.groupId) return { groupSlug: null };
@@ -225,7 +255,7 @@ export function invitationCommands(deps: Deps) {
       await recordEvent(tx, { type: 'invitation.accepted', groupId: inv.groupId, actorId: actor.userId, data: { invitationId: inv.id } }, clock.now());
       await recordEvent(tx, { type: 'member.joined', groupId: inv.groupId, actorId: actor.userId, data: { userId: actor.userId, invitationId: inv.id } }, clock.now());
       return { groupSlug: inv.groupSlug };
-    });
+    }
   }
 
   /**
@@ -251,5 +281,5 @@ export function invitationCommands(deps: Deps) {
     });
   }
 
-  return { inviteByEmail, createLink, list, revoke, preview, accept, signUp };
+  return { inviteByEmail, createLink, list, revoke, preview, accept, signUp, previewMine, acceptMine };
 }

@@ -57,6 +57,7 @@ export const InviteLinkInput = z.object({
 export const RevokeInvitationInput = z.object({ invitationId: fields.uuid });
 
 export const InvitationTokenInput = z.object({ token: z.string().min(10, 'not_found').max(100, 'not_found') });
+export const InvitationRef = z.object({ id: z.string().max(64, 'not_found') });
 
 export const InvitationSignupInput = z.object({
   token: z.string().min(10, 'not_found').max(100, 'not_found'),

@@ -36,7 +36,7 @@ export const DEFAULT_CHOICES: ChoiceTable = {
   direct: { inbox: 'on', email: 'now', push: 'now' },
   assigned: { inbox: 'on', email: 'now', push: 'now' },
   replied: { inbox: 'on', email: 'level', push: 'now' },
-  invited: { inbox: 'on', email: 'now', push: 'now' },
+  invited: { inbox: 'on', email: 'off', push: 'now' },
   reminder: { inbox: 'on', email: 'now', push: 'now' },
   admin: { inbox: 'on', email: 'off', push: 'now' },
   watcher: { inbox: 'on', email: 'level', push: 'off' },
