@@ -3,21 +3,20 @@ import type { Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import { invalidField } from '../../kernel/errors';
 import { newId, type UserId } from '../../kernel/ids';
-import { fields, parse } from '../../kernel/validate';
+import { fields, parse, text } from '../../kernel/validate';
 import { hashPassword } from './passwords';
 
 export const NewUserInput = z.object({
   email: fields.email,
   name: fields.name,
   password: fields.password.optional(),
-  handle: z
-    .string()
+  handle: text()
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9_]{2,30}$/, 'handle')
     .optional(),
   locale: fields.locale.default('fr'),
-  timeZone: z.string().default('Europe/Brussels'),
+  timeZone: text().default('Europe/Brussels'),
   isAdmin: z.boolean().default(false),
 });
 export type NewUserInput = z.input<typeof NewUserInput>;
