@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-chat';
 import * as m003discussions from './migrations/003-discussions';
 import * as m004email from './migrations/004-email';
 import * as m005chatFiles from './migrations/005-chat-files';
+import * as m008robustness from './migrations/008-robustness';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -14,6 +15,7 @@ export const migrations: [string, Migration][] = [
   ['003-discussions', m003discussions],
   ['004-email', m004email],
   ['005-chat-files', m005chatFiles],
+  ['008-robustness', m008robustness],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

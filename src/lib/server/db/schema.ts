@@ -34,6 +34,7 @@ export interface Database {
   emailSettings: EmailSettingsTable;
   emailGroupPrefs: EmailGroupPrefsTable;
   emailInbound: EmailInboundTable;
+  idempotencyKeys: IdempotencyKeysTable;
 }
 
 export interface InstanceTable {
@@ -377,5 +378,16 @@ export interface EmailInboundTable {
   sender: string;
   recipient: string;
   outcome: string;
+  createdAt: string;
+}
+
+/** A creating write's idempotency key and its first result (migration 008, kernel/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  /** The use case, e.g. 'discussion.create': a key is never reused for another one. */
+  scope: string;
+  /** The first result as JSON; null only inside the transaction that writes it. */
+  result: string | null;
   createdAt: string;
 }
