@@ -6,6 +6,7 @@ import { migrate } from './db/migrate';
 import { systemClock, type Clock } from './kernel/clock';
 import type { Deps } from './kernel/deps';
 import { JobRunner } from './jobs/runner';
+import { createMaintenance } from './jobs/maintenance';
 import { FileMailTransport, SmtpMailTransport, type MailTransport } from './adapters/mail/mail-transport';
 import { createSessions } from './domain/accounts/sessions';
 import { createInstanceService } from './domain/instance/instance.service';
@@ -37,7 +38,14 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log };
   const digests = createDigests(deps);
-  runner = new JobRunner(h, clock, { 'mail.send': (m) => mail.send(m, config.mailFrom), 'digest.build': async (p) => void (await digests.build(p)) }, log);
+  const files = createFilesService(deps);
+  const maintenance = createMaintenance(deps, files);
+  runner = new JobRunner(
+    h,
+    clock,
+    { 'mail.send': (m) => mail.send(m, config.mailFrom), 'digest.build': async (p) => void (await digests.build(p)), 'maintenance.sweep': async () => void (await maintenance.sweep()) },
+    log,
+  );
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
@@ -59,7 +67,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     accounts: createAccountsService(deps),
     groups: createGroupsService(deps),
     discussions: createDiscussionsService(deps),
-    files: createFilesService(deps),
+    files,
+    maintenance,
     email: { ...createEmailService(deps), digests },
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
     realtime: { bus, hub },

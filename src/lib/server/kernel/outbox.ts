@@ -22,6 +22,8 @@ export type JobPayloads = {
   'mail.send': MailMessage;
   /** Build one member's digest for the period ending at `at` (ISO). */
   'digest.build': { userId: string; at: string };
+  /** Housekeeping (jobs/maintenance.ts): unused uploads, old idempotency keys. One per hour. */
+  'maintenance.sweep': { at: string };
 };
 export type JobKind = keyof JobPayloads;
 
