@@ -58,18 +58,28 @@ const handleRequest: Handle = async ({ event, resolve }) => {
   return finishResponse(event, response);
 };
 
+/** Whether an error answer already has the API's `{ error: { code, message } }` shape. */
+async function hasApiError(response: Response): Promise<boolean> {
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return false;
+  try {
+    const body = await response.clone().json();
+    return typeof body?.error?.code === 'string';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The response-header part of every answer: security headers, no caching of personal data
  * (pages of a signed-in member, every JSON answer), and JSON errors all over /api/ (an
  * unsupported method, a crash) instead of SvelteKit's text or HTML.
  */
 async function finishResponse(event: RequestEvent, response: Response): Promise<Response> {
-  const type = response.headers.get('content-type') ?? '';
-  if (event.url.pathname.startsWith('/api/') && response.status >= 400 && !type.includes('json')) {
+  if (event.url.pathname.startsWith('/api/') && response.status >= 400 && !(await hasApiError(response))) {
     const t = event.locals.t ?? translator('fr');
-    const code = response.status === 405 ? 'method_not_allowed' : response.status === 404 ? 'not_found' : response.status >= 500 ? 'server' : 'invalid';
+    const code = response.status === 405 ? 'method_not_allowed' : response.status === 404 ? 'not_found' : response.status === 413 ? 'body_too_big' : response.status >= 500 ? 'server' : 'invalid';
     const allow = response.headers.get('allow');
-    response = json({ error: { code, message: t(`errors.${code}`) } }, { status: response.status, headers: allow ? { allow } : {} });
+    response = json({ error: { code, message: t(`errors.${code}`), issues: [] } }, { status: response.status, headers: allow ? { allow } : {} });
   }
   // A Response from fetch or json() may have immutable headers: copy it once if so.
   try {
