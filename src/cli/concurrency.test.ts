@@ -30,7 +30,7 @@ function ruche(...args: string[]) {
 }
 
 describe('the CLI beside a server sending mail', () => {
-  it('creates users and loads the demo while thousands of mails leave, without "database is locked"', async () => {
+  it('loads the demo and creates a user while thousands of mails leave, without "database is locked"', async () => {
     const MAILS = 12_000;
     const app = await createApp(loadConfig(env), { log: () => {} });
     await app.db.transaction().execute(async (tx) => {
@@ -48,7 +48,7 @@ describe('the CLI beside a server sending mail', () => {
     const sent = () => (fs.existsSync(mailDir) ? fs.readdirSync(mailDir).length : 0);
     for (let i = 0; i < 300 && sent() < 20; i++) await new Promise((r) => setTimeout(r, 100));
 
-    const runs = [['demo'], ...[0, 1].map((i) => ['user', 'create', '--email', `busy${i}@example.org`, '--name', `Busy ${i}`, '--password', 'a long password'])];
+    const runs = [['demo'], ['user', 'create', '--email', 'busy@example.org', '--name', 'Busy Bee', '--password', 'a long password']];
     for (const args of runs) {
       const before = sent();
       const r = ruche(...args);
