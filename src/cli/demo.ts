@@ -1,6 +1,7 @@
 import type { App } from '../lib/server/app';
 import { handleFromName, insertUser } from '../lib/server/domain/accounts/users';
 import { slugify } from '../lib/server/domain/groups/slug';
+import { hashPassword } from '../lib/server/domain/accounts/passwords';
 import type { UserId } from '../lib/server/kernel/ids';
 import type { Actor } from '../lib/server/policy';
 import { demoAssociation, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
@@ -42,8 +43,10 @@ export async function loadDemo(app: App, out: (line: string) => void): Promise<v
     ? await app.instance.setup({ associationName: demoAssociation.name, name: first.name, email: first.email, password: demoPassword, locale: first.locale })
     : await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: first.email, name: first.name, password: demoPassword, locale: first.locale, isAdmin: true }));
   const ids = new Map<MemberKey, UserId>([[first.key, created.id as UserId]]);
+  // One hash for everyone (they share the demo password), computed outside any transaction.
+  const hash = await hashPassword(demoPassword);
   for (const m of rest) {
-    const u = await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: m.email, name: m.name, password: demoPassword, locale: m.locale }));
+    const u = await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: m.email, name: m.name, password: demoPassword, locale: m.locale }, hash));
     ids.set(m.key, u.id as UserId);
   }
   const actor = (k: MemberKey): Promise<Actor> => app.sessions.actorFor(ids.get(k)!);

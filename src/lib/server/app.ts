@@ -6,6 +6,7 @@ import { migrate } from './db/migrate';
 import { systemClock, type Clock } from './kernel/clock';
 import type { Deps } from './kernel/deps';
 import { JobRunner } from './jobs/runner';
+import { createMaintenance } from './jobs/maintenance';
 import { FileMailTransport, SmtpMailTransport, type MailTransport } from './adapters/mail/mail-transport';
 import { createSessions } from './domain/accounts/sessions';
 import { createInstanceService } from './domain/instance/instance.service';
@@ -68,6 +69,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const digests = createDigests(deps, [discussionDigest]);
   // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
   const sendMail = createMailSender(deps, mail);
+  const files = createFilesService(deps);
+  const maintenance = createMaintenance(deps, files);
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
@@ -121,7 +124,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     accounts: createAccountsService(deps),
     groups: createGroupsService(deps),
     discussions,
-    files: createFilesService(deps),
+    files,
+    maintenance,
     email: { ...createEmailService(deps, discussions), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     push: createPushService(deps, () => push.publicKey),

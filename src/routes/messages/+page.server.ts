@@ -1,10 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, loadOr404 } from '$lib/server/http';
 
 /** The member's direct conversations, latest first, with unread badges. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, () => event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined }));
+  loadOr404(event, async () => ({
+    ...(await event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined })),
+    formKey: formKey(),
+  }));
 
 export const actions: Actions = {
   /**
@@ -14,7 +17,7 @@ export const actions: Actions = {
    */
   start: async (event) => {
     const fd = await event.request.formData();
-    const input = { who: String(fd.get('who') ?? ''), people: fd.getAll('people').map(String), title: String(fd.get('title') ?? '') };
+    const input = { who: String(fd.get('who') ?? ''), people: fd.getAll('people').map(String), title: String(fd.get('title') ?? ''), key: fd.get('key') ?? undefined };
     const res = await formAction(event, () => event.locals.app.chat.startDirect(event.locals.actor, input), { who: input.who, title: input.title });
     // To the composer: writing is what comes next (and the form's own #new is not kept).
     if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}#composer`);

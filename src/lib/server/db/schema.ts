@@ -41,6 +41,7 @@ export interface Database {
   emailGroupPrefs: EmailGroupPrefsTable;
   emailInbound: EmailInboundTable;
   emailPending: EmailPendingTable;
+  idempotencyKeys: IdempotencyKeysTable;
 }
 
 export interface InstanceTable {
@@ -497,4 +498,15 @@ export interface EmailPendingTable {
   usedAt: string | null;
   /** 'posted:<id>' or 'refused:<code>' once used. */
   outcome: string | null;
+}
+
+/** A creating write's idempotency key and its first result (migration 008, kernel/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  /** The use case, e.g. 'discussion.create': a key is never reused for another one. */
+  scope: string;
+  /** The first result as JSON; null only inside the transaction that writes it. */
+  result: string | null;
+  createdAt: string;
 }

@@ -12,6 +12,8 @@ export type JobPayloads = {
   'mail.flush': { userId: string; subjectId: string };
   /** One notification to one device (a Web Push subscription), already in the member's language. */
   'push.send': { subscriptionId: string; payload: PushPayload; urgency: 'high' | 'normal'; topic?: string };
+  /** Housekeeping (jobs/maintenance.ts): unused uploads, old idempotency keys. One per hour. */
+  'maintenance.sweep': { at: string };
 };
 
 /** What the service worker receives: a notification to show, or notifications to close. */

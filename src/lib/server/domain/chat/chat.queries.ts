@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { inTx, type Deps } from '../../kernel/deps';
-import { unauthenticated } from '../../kernel/errors';
+import { once } from '../../kernel/idempotency';
+import { invalidField, unauthenticated } from '../../kernel/errors';
+import { newId } from '../../kernel/ids';
+import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { can, authorize, isUser, type Actor } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';

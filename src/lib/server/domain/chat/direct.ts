@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../kernel/deps';
-import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { invalidField, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
@@ -102,17 +102,18 @@ export function createDirect(deps: Deps) {
     const now = clock.now().toISOString();
     const id = newId();
     try {
-      await inTx(deps, async (tx) => {
+      // Sent twice with the same form key: the first answer, nothing written.
+      return await once(deps, { userId: actor.userId, key: input.key, scope: 'dm.start' }, async (tx) => {
         await tx.insertInto('chatRooms').values({ id, kind: 'direct', groupId: null, directKey: key, title: input.title, lastSeq: 0, messageCount: 0, createdBy: actor.userId, createdAt: now, lastActivityAt: now }).execute();
         await tx.insertInto('chatParticipants').values(ids.map((userId) => ({ roomId: id, userId, joinedAt: now, readSeq: 0, readCount: 0 }))).execute();
         await recordEvent(tx, { type: 'chat.direct_opened', actorId: actor.userId, data: { roomId: id } }, clock.now());
+        return { roomId: id, created: true };
       });
     } catch (e) {
       const again = await db.selectFrom('chatRooms').select('id').where('directKey', '=', key).executeTakeFirst();
       if (again) return { roomId: again.id, created: false };
       throw e;
     }
-    return { roomId: id, created: true };
   }
 
   /**
@@ -137,7 +138,7 @@ export function createDirect(deps: Deps) {
     }
     if (choose.length) return { choose, chosen: await peopleByIds([...ids]) };
     if (ids.size === 0) invalidField('who', 'required');
-    return openDirect(actor, { people: [...ids], title: input.title });
+    return openDirect(actor, { people: [...ids], title: input.title, key: input.key });
   }
 
   return { findPeople, openDirect, startDirect };

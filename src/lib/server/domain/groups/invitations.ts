@@ -1,5 +1,6 @@
 import type { Deps } from '../../kernel/deps';
 import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import type { Tx } from '../../db/connect';
 import type { Role } from '../../db/schema';
 import { conflict, invalidField, notFound, unauthenticated } from '../../kernel/errors';
@@ -10,6 +11,8 @@ import { authorize, isUser, userIdOf, type Actor } from '../../policy';
 import { renderSimpleMail } from '../../adapters/mail/render';
 import { formatDate, isLocale, locales, translator, type Locale } from '../../../i18n';
 import { createAuth, type ClientContext } from '../accounts/auth';
+import { serverSecret } from '../../kernel/secret';
+import { createHmac } from 'node:crypto';
 import { groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { addMember } from './membership';
 import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput, InvitationRef } from './schemas';
@@ -60,8 +63,7 @@ export function invitationCommands(deps: Deps) {
     return g;
   }
 
-  async function insertInvitation(tx: Tx, actor: Actor, groupId: string | null, email: string | null, role: Role, days: number, maxUses: number | null) {
-    const token = newSecret();
+  async function insertInvitation(tx: Tx, actor: Actor, groupId: string | null, email: string | null, role: Role, days: number, maxUses: number | null, token = newSecret()) {
     const id = newId<InvitationId>();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + days * DAY).toISOString();
@@ -82,7 +84,8 @@ export function invitationCommands(deps: Deps) {
   async function inviteByEmail(actor: Actor, slug: string | null, raw: unknown) {
     const input = parse(InviteEmailsInput, raw);
     const emails = parseEmailList(input.emails);
-    return inTx(deps, async (tx) => {
+    // Sent twice with the same key: one mail per address, and the first answer again.
+    return once(deps, { userId: userIdOf(actor), key: input.key, scope: 'invitation.email' }, async (tx) => {
       const g = await scopeOf(tx, actor, slug);
       const inviter = await tx.selectFrom('users').select(['name']).where('id', '=', userIdOf(actor)!).executeTakeFirstOrThrow();
       const instance = await tx.selectFrom('instance').select(['name', 'defaultLocale']).where('id', '=', 1).executeTakeFirst();
@@ -124,10 +127,16 @@ export function invitationCommands(deps: Deps) {
   /** Creates a shareable link (expiry 1–30 days, optional maximum number of uses). The token is shown once. */
   async function createLink(actor: Actor, slug: string | null, raw: unknown) {
     const input = parse(InviteLinkInput, raw);
-    return inTx(deps, async (tx) => {
+    const uid = userIdOf(actor);
+    // With a form key, the token is derived from it with the server's secret: a repeated form
+    // shows the same link again, and the link itself is never stored in clear.
+    const token = input.key && uid ? createHmac('sha256', serverSecret(config.dataDir)).update(`invitation-link\0${uid}\0${input.key}`).digest('base64url') : newSecret();
+    const first = await once(deps, { userId: uid, key: input.key, scope: 'invitation.link' }, async (tx) => {
       const g = await scopeOf(tx, actor, slug);
-      return insertInvitation(tx, actor, g?.id ?? null, null, 'member', input.days, input.maxUses ?? null);
+      const inv = await insertInvitation(tx, actor, g?.id ?? null, null, 'member', input.days, input.maxUses ?? null, token);
+      return { id: inv.id, expiresAt: inv.expiresAt };
     });
+    return { ...first, token, url: `${config.baseUrl}/invite/${token}` };
   }
 
   /** Invitations of a group (or of the association), newest first, with their state. */
