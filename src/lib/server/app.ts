@@ -105,6 +105,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       'digest.build': async (p) => void (await digests.build(p)),
       'mail.flush': async (p) => void (await mailChannel.flush(p)),
       'push.send': createPushSender(deps, push),
+      'maintenance.sweep': async () => void (await maintenance.sweep()),
     },
     log,
   );

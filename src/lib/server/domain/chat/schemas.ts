@@ -46,7 +46,7 @@ const list = z
 /** Handles, as a list or one string ("@anne bob"): lower-cased, without "@". */
 const handles = list.transform((v) => v.flatMap((h) => h.split(/[\s,]+/)).map((h) => h.trim().replace(/^@/, '').toLowerCase()).filter(Boolean));
 /** Member ids picked in the people list. */
-const people = list.transform((v) => [...new Set(v.map((p) => p.trim()).filter(Boolean))]).pipe(z.array(text().pipe(z.uuid('unknown_person'))).max(20, 'too_many_people'));
+const people = list.transform((v) => [...new Set(v.map((p) => p.trim()).filter(Boolean))]).pipe(z.array(text().uuid('unknown_person')).max(20, 'too_many_people'));
 const directTitle = visibleText(0, 80).default('');
 
 export const OpenDirectInput = z.object({

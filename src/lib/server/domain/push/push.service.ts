@@ -5,26 +5,25 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { invalidField, notFound, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { parse, text, visibleText } from '../../kernel/validate';
 import { authorize, isUser, type Actor } from '../../policy';
 
 /** Devices one member may register at once. */
 export const MAX_DEVICES = 20;
 
 const b64url = (bytes: number, code: string) =>
-  z
-    .string()
+  text()
     .max(200, code)
     .regex(/^[A-Za-z0-9_-]+={0,2}$/, code)
     .refine((s) => Buffer.from(s, 'base64url').length === bytes, code);
 
 const SubscribeInput = z.object({
-  endpoint: z.string().trim().max(1000, 'push_endpoint'),
+  endpoint: text().trim().max(1000, 'push_endpoint'),
   keys: z.object({ p256dh: b64url(65, 'push_keys'), auth: b64url(16, 'push_keys') }),
-  name: z.string().trim().max(60, 'too_long').optional(),
+  name: text().trim().max(60, 'too_long').optional(),
 });
-const DeviceRef = z.object({ id: z.string().max(64, 'not_found') });
-const RenameInput = DeviceRef.extend({ name: z.string().trim().min(1, 'required').max(60, 'too_long') });
+const DeviceRef = z.object({ id: text().max(64, 'not_found') });
+const RenameInput = DeviceRef.extend({ name: visibleText(1, 60) });
 
 /** Whether a URL is one of the configured push services, over https: the server sends there, so never just any address. */
 export function allowedEndpoint(config: Pick<Config, 'pushServices'>, raw: string): boolean {
@@ -126,7 +125,7 @@ export function createPushService(deps: Deps, publicKey: () => string) {
     /** Forgets a device by its endpoint (the browser unsubscribed it). Only the member's own. */
     async unsubscribe(actor: Actor, raw: unknown) {
       const a = me(actor);
-      const { endpoint } = parse(z.object({ endpoint: z.string().max(1000, 'push_endpoint') }), raw);
+      const { endpoint } = parse(z.object({ endpoint: text().max(1000, 'push_endpoint') }), raw);
       await db.deleteFrom('pushSubscriptions').where('endpoint', '=', endpoint).where('userId', '=', a.userId).execute();
       return { ok: true as const };
     },

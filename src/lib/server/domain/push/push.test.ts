@@ -54,7 +54,7 @@ describe.each(engines)('%s: push, a channel of the pipeline', (engine) => {
     const mine = svc.received.filter((r) => [phone.id, laptop.id].includes(r.deviceId));
     expect(mine).toHaveLength(2);
     const p = mine[0].payload;
-    expect(p).toMatchObject({ type: 'notify', title: 'Bert Janssens vous a mentionné·e dans « Marché »', body: `@${c.anne.handle} tu viens ?`, url: `/d/${d.id}`, tag: `discussion:${d.id}` });
+    expect(p).toMatchObject({ type: 'notify', title: 'Bert Janssens vous a mentionné·e dans «\u00a0Marché\u00a0»', body: `@${c.anne.handle} tu viens ?`, url: `/d/${d.id}`, tag: `discussion:${d.id}` });
     expect(mine[0].headers.urgency).toBe('high');
     expect(String(mine[0].headers.topic)).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
     // The same event never rings twice: running the jobs again sends nothing.
