@@ -14,7 +14,10 @@ beforeAll(async () => {
   e = await startE2E();
   await loadDemo(e.running.app, () => {});
   const app = e.running.app;
-  await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: 'fatima.b@example.org', name: 'Fatima Bensaïd', locale: 'fr' }));
+  const other = await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: 'fatima.b@example.org', name: 'Fatima Bensaïd', locale: 'fr' }));
+  // A second Fatima, in an open group: people whose membership anyone may see are found by name.
+  const open = await app.db.selectFrom('groups').select('id').where('visibility', '=', 'open').orderBy('slug').executeTakeFirstOrThrow();
+  await app.db.insertInto('memberships').values({ groupId: open.id, userId: other.id, role: 'member', createdAt: new Date().toISOString(), readFloorSeq: 0, unreadCount: 0 }).execute();
 });
 afterAll(async () => {
   await e?.close();

@@ -104,7 +104,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
 
   return {
     // Pages
-    '/': { targets: () => only(everyone) },
+    '/': { targets: () => only(everyone), writes: { 'POST ?/dismissChecklist': own, 'POST ?/join': 'joins an open group by its slug through group.join: a hidden or closed group answers as a missing one (tested in the groups feature)' } },
     '/admin': { targets: () => only(adminPages), writes: { POST: noTarget } },
     '/admin/outbox': { targets: () => only(adminPages) },
     '/admin/outbox/[id]': { targets: (x) => [{ label: 'mail', params: { id: x.outboxId }, swap: [[x.outboxId, MISSING.mail]], hidden: (a) => !can(a, 'instance.outbox'), status: (a) => (can(a, 'instance.outbox') ? 200 : 404) }] },
@@ -146,8 +146,9 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/profile/devices': { targets: () => only(signedIn(false)), writes: { 'POST ?/rename': own, 'POST ?/remove': own } },
     '/manifest.webmanifest': { targets: () => only(everyone) },
     '/profile/notifications': { targets: () => only(signedIn(false)), writes: { POST: own } },
-    '/profile/security': { targets: () => only(signedIn(false)), writes: { 'POST ?/password': own, 'POST ?/revoke': own } },
-    '/profile/tokens': { targets: () => only(signedIn(false)), writes: { 'POST ?/create': own, 'POST ?/revoke': own } },
+    '/profile/security': { targets: () => only(signedIn(false)), writes: { 'POST ?/password': own, 'POST ?/revoke': own, 'POST ?/everywhere': own } },
+    '/profile/tokens': { targets: () => only(() => 308) },
+    '/profile/advanced': { targets: () => only(signedIn(false)), writes: { 'POST ?/create': own, 'POST ?/revoke': own } },
     '/register': { targets: () => only((a) => (isUser(a) ? 303 : 200)), writes: { POST: noTarget } },
     '/reset/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: everyone }], writes: { POST: token } },
     '/search': { targets: () => [{ label: 'plantation', params: {}, query: '?q=plantation', swap: [], hidden: () => false, status: everyone }] },
@@ -158,6 +159,8 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/files/[id]/preview': { targets: files(['image']) },
     '/healthz': { targets: () => only(everyone) },
     // JSON API
+    '/api/v1/chat/people': { targets: () => [{ label: 'search', params: {}, query: '?q=a', swap: [], hidden: () => false, status: signedIn(true) }] },
+    '/api/v1/chat/unread': { targets: () => only(signedIn(true)) },
     '/api/v1/chat/direct': { targets: () => only(signedIn(true)), writes: { POST: 'opens a conversation with members by handle: any member may write to any member (dm.start)' } },
     '/api/v1/chat/groups/[slug]': { targets: (x) => perGroup(x, chatRead) },
     '/api/v1/chat/messages/[id]': { targets: rooms(chatRead, 'chatMessageId'), writes: { PATCH: json(), DELETE: json() } },
@@ -200,6 +203,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/api/v1/me/notifications': { targets: () => only(signedIn(true)) },
     '/api/v1/me/notifications/read': { targets: () => only(() => 405), writes: { POST: own } },
     '/api/v1/me/notifications/preferences': { targets: () => only(signedIn(true)), writes: { PUT: own } },
+    '/api/v1/me/sessions': { targets: () => only(signedIn(true)), writes: { DELETE: own } },
     '/api/v1/me/tokens': { targets: () => only(signedIn(true)), writes: { POST: own } },
     '/api/v1/me/tokens/[id]': {
       targets: (x) => (['outsider', 'member'] as const).map((who) => ({ label: who, params: { id: x.tokens[who].id }, swap: [[x.tokens[who].id, MISSING.id]], hidden: (a: Actor) => !(isUser(a) && a.userId === x.users[who].id), status: () => 405 })),

@@ -42,7 +42,11 @@ function rank(p: PersonView, q: string): number {
 export function createDirect(deps: Deps) {
   const { db, clock } = deps;
 
-  /** Active members whose name or handle contains `q` (accents and case ignored), best first; not the actor. */
+  /**
+   * Active members whose name or handle contains `q` (accents and case ignored), best first;
+   * not the actor. Only people whose membership the actor may see (`group.members`: they
+   * share a group, or belong to an open one): a secret group's members stay unknown.
+   */
   async function findPeople(actor: Actor, raw: unknown): Promise<PersonView[]> {
     const input = parse(FindPeopleInput, raw);
     if (!isUser(actor)) return unauthenticated();
@@ -58,6 +62,12 @@ export function createDirect(deps: Deps) {
       .select(['id', 'name', 'handle', 'avatarFileId'])
       .where('disabledAt', 'is', null)
       .where('id', '!=', actor.userId)
+      .where(
+        actor.isAdmin
+          ? sql<boolean>`1 = 1`
+          : sql<boolean>`EXISTS (SELECT 1 FROM memberships pm JOIN groups pg ON pg.id = pm.group_id
+              WHERE pm.user_id = users.id AND (pg.visibility = 'open' OR pm.group_id IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId})))`,
+      )
       .where((eb) =>
         eb.or([
           sql<boolean>`LOWER(${eb.ref('users.name')}) LIKE ${name} ESCAPE '\\'`,

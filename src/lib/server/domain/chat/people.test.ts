@@ -18,6 +18,8 @@ describe.each(engines)('people and unread chats (%s)', (engine) => {
     const ines = await chatUser(app, { name: `Inès Moreau ${tag}`, handle: `ines_moreau_${tag}` });
     const marie1 = await chatUser(app, { name: `Marie Dupont ${tag}` });
     const marie2 = await chatUser(app, { name: `Marie Lambert ${tag}` });
+    // They share a (closed) group: their membership is something each may see.
+    await chatGroup(app, [me, fatima, ines, marie1, marie2].map((u) => ({ id: u.id })), { visibility: 'closed' });
     return { tag, me, fatima, ines, marie1, marie2 };
   }
 
@@ -31,6 +33,11 @@ describe.each(engines)('people and unread chats (%s)', (engine) => {
     expect((await app.chat.findPeople(actor, { q: `Ines Moreau ${tag}` })).map((p) => p.id)).toEqual([ines.id]);
     expect((await app.chat.findPeople(actor, { q: `@fatima_${tag}` })).map((p) => p.id)).toEqual([fatima.id]);
     expect(await app.chat.findPeople(actor, { q: `Camille ${tag}` })).toEqual([]);
+    // Someone who only belongs to a secret group the actor is not in stays unknown.
+    const hidden = await chatUser(app, { name: `Fatima Secrète ${tag}` });
+    const other = await chatUser(app, { name: `Other ${tag}` });
+    await chatGroup(app, [{ id: other.id }, { id: hidden.id }], { visibility: 'secret' });
+    expect((await app.chat.findPeople(actor, { q: `Fatima` })).map((p) => p.id)).not.toContain(hidden.id);
     // LIKE wildcards are plain characters.
     expect(await app.chat.findPeople(actor, { q: '%' })).toEqual([]);
     await expect(app.chat.findPeople({ kind: 'visitor' }, { q: 'fatima' })).rejects.toMatchObject({ kind: 'unauthenticated' });
