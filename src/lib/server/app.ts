@@ -25,14 +25,18 @@ import { discussionNotifiers, discussionSubjects } from './domain/discussions/di
 import { discussionDigest } from './domain/discussions/discussions.digest';
 import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
 import { groupNotifiers, groupSubjects } from './domain/groups/groups.notify';
+import { taskNotifiers, taskSubjects } from './domain/tasks/tasks.notify';
+import { TASK_LIVE_EVENT_TYPES } from './domain/tasks/tasks.events';
+import { createTasksService } from './domain/tasks/tasks.service';
 import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 
 /** Every feature's notifiers and the visibility of what its notices are about. */
-export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers };
-export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects };
+export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers, ...taskNotifiers };
+export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects, ...taskSubjects };
 markNotifying(Object.keys(notifiers));
 markLive(LIVE_EVENT_TYPES);
+markLive(TASK_LIVE_EVENT_TYPES);
 
 export type AppOptions = {
   clock?: Clock;
@@ -96,6 +100,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   );
 
   const discussions = createDiscussionsService(deps);
+  const tasks = createTasksService(deps);
   const app = {
     config,
     deps,
@@ -111,9 +116,11 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     groups: createGroupsService(deps),
     discussions,
     files: createFilesService(deps),
-    email: { ...createEmailService(deps, discussions), digests },
+    // Mail posts through ports: replies to a discussion's mail, and comments by answering a task's mail.
+    email: { ...createEmailService(deps, discussions, { comment: tasks.comment, get: tasks.get }), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
+    tasks,
     realtime: { bus, hub },
     async close() {
       runner?.stop();

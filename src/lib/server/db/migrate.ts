@@ -9,6 +9,7 @@ import * as m006mailTrust from './migrations/006-mail-trust';
 import * as m007accounts from './migrations/007-accounts';
 import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
+import * as m012tasks from './migrations/012-tasks';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -22,6 +23,7 @@ export const migrations: [string, Migration][] = [
   ['007-accounts', m007accounts],
   ['010-search-stemming', m010searchStemming],
   ['011-notifications', m011notifications],
+  ['012-tasks', m012tasks],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */
