@@ -4,12 +4,11 @@ import { localParts } from '../../kernel/zoned-time';
 import { isTimeZone, nextDay, parseDay, showDue, wallTime, zoneOf } from './dates';
 import { spawnNext } from './recurrence';
 import { findTask } from './tasks.repo';
+import { DEFAULT_REMINDER_HOUR } from '../notifications';
 
 const DAY = 86_400_000;
 /** A task overdue for longer than this gets no overdue reminder any more (nor after a long stop of the server). */
 export const OVERDUE_REMINDER_DAYS = 7;
-/** The default hour of reminders, in each member's time zone. */
-export const DEFAULT_REMINDER_HOUR = 8;
 
 type Candidate = { taskId: string; groupTimeZone: string | null; dueAt: string; dueHasTime: number; overdueAt: string; userId: string; since: string; timeZone: string; hour: number };
 
