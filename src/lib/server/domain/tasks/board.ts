@@ -5,7 +5,7 @@ import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { abilities, authorize, isUser, type Actor } from '../../policy';
-import { isTimeZone, zoneOf } from './dates';
+import { isTimeZone, parseDay, showDue, storeDue, zoneOf } from './dates';
 import { BoardInput, BoardSettingsInput, ColumnCreateInput, ColumnEditInput, ColumnRef } from './schemas';
 import { groupFactsOf, groupOr404, type TaskGroup } from './tasks.repo';
 import { columnView, presentCards, type CardView, type ColumnView, type LabelView } from './views';
@@ -116,6 +116,18 @@ export function createBoard(deps: Deps) {
       };
     },
 
+    /** The board's settings page: its columns, labels and time zone, and who may change what. */
+    async settings(actor: Actor, raw: unknown) {
+      const { groupSlug } = parse(BoardInput, raw);
+      const g = await boardGroup(actor, groupSlug);
+      return {
+        group: { id: g.id, slug: g.slug, name: g.name, timeZone: zoneOf(g), ownTimeZone: g.timeZone },
+        columns: await columnsOf(db, g.id),
+        labels: await labelsOf(db, g.id),
+        can: abilities(actor, ['task.columns', 'task.labels'], groupFactsOf(g)),
+      };
+    },
+
     /** Adds a column at the end of the board (group admins). */
     async addColumn(actor: Actor, raw: unknown): Promise<ColumnView> {
       const input = parse(ColumnCreateInput, raw);
@@ -192,7 +204,17 @@ export function createBoard(deps: Deps) {
       if (input.timeZone !== '' && !isTimeZone(input.timeZone)) invalidField('timeZone', 'bad_time_zone');
       return inTx(deps, async (tx) => {
         const { g } = await forColumns(tx, actor, input.groupSlug);
+        const from = zoneOf(g);
+        const to = zoneOf({ timeZone: input.timeZone || null });
         await tx.updateTable('groups').set({ timeZone: input.timeZone || null }).where('id', '=', g.id).execute();
+        // Due days stay the same days: "by Friday" is Friday in the new time zone too.
+        if (from !== to) {
+          const days = await tx.selectFrom('tasks').select(['id', 'dueAt']).where('groupId', '=', g.id).where('dueHasTime', '=', 0).where('dueAt', 'is not', null).execute();
+          for (const d of days) {
+            const moved = storeDue(parseDay(showDue(d.dueAt!, false, from).date)!, null, to);
+            await tx.updateTable('tasks').set({ dueAt: moved.dueAt, overdueAt: moved.overdueAt }).where('id', '=', d.id).execute();
+          }
+        }
         await changed(tx, g, actor, '');
         return { timeZone: zoneOf({ timeZone: input.timeZone || null }) };
       });

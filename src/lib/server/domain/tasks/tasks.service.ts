@@ -1,6 +1,6 @@
 import type { Deps } from '../../kernel/deps';
 import { parse } from '../../kernel/validate';
-import type { Actor } from '../../policy';
+import { can, type Actor } from '../../policy';
 import { createSessions } from '../accounts/sessions';
 import { createFilesService } from '../files/files.service';
 import { createBoard } from './board';
@@ -61,6 +61,16 @@ export function createTasksService(deps: Deps) {
     async chips(actor: Actor, raw: unknown) {
       const { originIds } = parse(ChipsInput, raw);
       return taskChips(deps.db, actor, originIds);
+    },
+
+    /**
+     * For a discussion or chat page of a group: the chips of the tasks made from its items,
+     * and whether the actor may make one ("Make a task from this").
+     */
+    async fromItems(actor: Actor, raw: { groupId: string; originIds: string[] }) {
+      const { originIds } = parse(ChipsInput, { originIds: raw.originIds });
+      const g = await deps.db.selectFrom('groups').select(['id', 'visibility', 'parentId']).where('id', '=', raw.groupId).executeTakeFirst();
+      return { chips: await taskChips(deps.db, actor, originIds), canCreate: !!g && can(actor, 'task.create', g) };
     },
   };
 }
