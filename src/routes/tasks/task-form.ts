@@ -18,9 +18,10 @@ export function taskInput(fd: FormData): Record<string, unknown> {
   return out;
 }
 
-/** What the form showed, as strings (lists comma-separated), to fill it again after an error. */
+/** What the member typed or chose, as strings (lists comma-separated), to fill the form again after an error. */
+const TYPED = new Set(['title', 'description', 'priority', 'dueDate', 'dueTime', 'assigneeIds', 'labelIds', 'recurrencePreset', 'recurrenceRule', 'columnId', 'text', 'body']);
 export function keepValues(fd: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of fd) if (typeof v === 'string' && k !== 'version') out[k] = k in out && (k === 'assigneeIds' || k === 'labelIds') ? `${out[k]},${v}` : v;
+  for (const [k, v] of fd) if (typeof v === 'string' && TYPED.has(k)) out[k] = k in out && (k === 'assigneeIds' || k === 'labelIds') ? `${out[k]},${v}` : v;
   return out;
 }

@@ -13,7 +13,8 @@ const saved = async (event: RequestEvent, fn: (f: Record<string, FormDataEntryVa
       await fn({ ...f, groupSlug: event.params.slug ?? '' });
       return { ok: event.locals.t('tasks.saved') };
     },
-    f,
+    // Only what the member typed comes back, never the form's ids.
+    { name: f.name, timeZone: f.timeZone },
   );
 };
 
