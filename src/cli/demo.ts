@@ -3,6 +3,7 @@ import { insertUser } from '../lib/server/domain/accounts/users';
 import type { UserId } from '../lib/server/kernel/ids';
 import type { Actor } from '../lib/server/policy';
 import { demoAssociation, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
+import { loadDemoTasks } from './demo-tasks';
 
 /**
  * Loads the demo association into an empty instance through the same services the pages
@@ -55,5 +56,6 @@ export async function loadDemo(app: App, out: (line: string) => void): Promise<v
     for (const r of d.reactions ?? []) await app.discussions.react(await actor(r.who), { targetId: view.id, emoji: r.emoji });
   }
   out(`${demoDiscussions.length} discussions with ${comments} comments, in French and Dutch`);
+  await loadDemoTasks(app, { actor, slugs }, out);
   out(`log in as ${first.email} (administrator) or e.g. ${rest[0].email}, password "${demoPassword}"`);
 }
