@@ -28,6 +28,7 @@ import { groupNotifiers, groupSubjects } from './domain/groups/groups.notify';
 import { taskNotifiers, taskSubjects } from './domain/tasks/tasks.notify';
 import { TASK_LIVE_EVENT_TYPES } from './domain/tasks/tasks.events';
 import { createTasksService } from './domain/tasks/tasks.service';
+import { taskDigest } from './domain/tasks/tasks.digest';
 import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 
@@ -62,7 +63,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log, noticeSubjects: subjects };
-  const digests = createDigests(deps, [discussionDigest]);
+  const digests = createDigests(deps, [discussionDigest, taskDigest]);
   // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
   const sendMail = createMailSender(deps, mail);
 

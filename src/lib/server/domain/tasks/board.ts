@@ -12,8 +12,11 @@ import { columnView, presentCards, type CardView, type ColumnView, type LabelVie
 
 /** The columns of a new board, named in each reader's language until renamed. */
 export const DEFAULT_COLUMNS = ['todo', 'doing', 'done'] as const;
-/** A column shows at most this many cards; the list view shows them all. */
-export const COLUMN_CARDS = 200;
+/**
+ * A column shows at most this many cards (its first ones); "N more" links to the list view,
+ * which pages through them all. A board stays light enough for a cheap phone.
+ */
+export const COLUMN_CARDS = 100;
 /** The done column keeps growing: its latest cards only. */
 export const DONE_CARDS = 30;
 /** At most this many columns on a board. */

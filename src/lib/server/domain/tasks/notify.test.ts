@@ -158,6 +158,22 @@ describe.each(engines)('%s: task notifications, reminders, recurrences and mail 
     await expect(app.tasks.mailActions.perform(c.bert.actor, assigned)).rejects.toMatchObject({ code: 'link_expired' });
   });
 
+  it('a member at the daily digest level gets the tasks that concern them in the digest, not at once', async () => {
+    await app.email.saveSettings(c.anne.actor, { level: 'daily', digestHour: 8, digestWeekday: 1 });
+    const t = await makeTask(app, c.bert.actor, c.g.slug, { title: 'Trier les bénévoles du marché', assigneeIds: [c.anne.id], dueDate: '2026-01-15' });
+    await app.tasks.comment(c.bert.actor, { taskId: t, body: 'La liste est dans le dossier partagé.' });
+    const other = await makeTask(app, c.bert.actor, c.g.slug, { title: 'Pas pour Anne' });
+    void other;
+    expect(await mailsTo(c.anne.id)).toEqual([]);
+    app.clock.advance(21 * HOUR + 60_000); // Friday 08:01 in Brussels
+    expect(await app.email.digests.scheduleDue()).toBe(1);
+    await app.jobs.runDue();
+    const digest = (await mailsTo(c.anne.id)).find((m) => m.messageId.startsWith('<digest-'))!;
+    expect(digest.text).toContain('Trier les bénévoles du marché');
+    expect(digest.text).toContain(`/tasks/${t}`);
+    expect(digest.text).not.toContain('Pas pour Anne');
+  });
+
   it('recurring tasks: the next occurrence when done or when its date comes, never twice', async () => {
     const [todo, , done] = await columnsOf(app, c.anne.actor, c.g.slug);
     // Weekly, due Friday 16 January: done on Thursday → next Friday 23, in the first column, same assignee and checklist.

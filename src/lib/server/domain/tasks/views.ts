@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/connect';
 import type { ColumnPreset, TasksTable } from '../../db/schema';
 import type { Selectable } from 'kysely';
-import type { GroupId, UserId } from '../../kernel/ids';
+import type { UserId } from '../../kernel/ids';
 import { showDue } from './dates';
 import { LABEL_COLORS, priorityName, type Priority } from './schemas';
 
@@ -11,13 +11,13 @@ export type LabelView = { id: string; name: string; color: (typeof LABEL_COLORS)
 export type ColumnView = { id: string; name: string | null; preset: ColumnPreset | null; position: number; isDone: boolean };
 /** A due date as read in the group's time zone, and whether it has passed. */
 export type DueView = { at: string; hasTime: boolean; date: string; time: string | null; overdue: boolean };
+/** What a card shows (a board carries hundreds: only what it shows). */
 export type CardView = {
   id: string;
-  groupId: GroupId;
   title: string;
   priority: Priority;
   due: DueView | null;
-  assignees: Person[];
+  assignees: { id: UserId; name: string }[];
   labels: LabelView[];
   checklist: { total: number; done: number };
   commentCount: number;
@@ -76,11 +76,10 @@ export async function cardExtras(db: Tx, taskIds: string[]) {
 export function presentCard(t: TaskLike, extras: { assignees: Map<string, Person[]>; labels: Map<string, LabelView[]> }, timeZone: string, now: Date): CardView {
   return {
     id: t.id,
-    groupId: t.groupId as GroupId,
     title: t.title,
     priority: priorityName(t.priority),
     due: dueView(t, timeZone, now),
-    assignees: extras.assignees.get(t.id) ?? [],
+    assignees: (extras.assignees.get(t.id) ?? []).map((p) => ({ id: p.id, name: p.name })),
     labels: extras.labels.get(t.id) ?? [],
     checklist: { total: Number(t.checklistCount), done: Number(t.checklistDone) },
     commentCount: Number(t.commentCount),
