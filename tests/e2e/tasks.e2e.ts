@@ -127,6 +127,15 @@ describe('tasks', () => {
     await b.page.waitForURL(/assignee=me/);
     expect(await b.page.locator('ol.rows > li').count()).toBe(2);
     await b.page.screenshot({ path: path.join(shots, 'list.png'), fullPage: true });
+    // The JSON API refuses a move based on an older version, with the task's current state.
+    const cookie = (await b.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const todo = (await e.running.app.db.selectFrom('taskColumns').select('id').where('groupId', '=', group.id).where('preset', '=', 'todo').executeTakeFirstOrThrow()).id;
+    const res = await fetch(`${e.url}/api/v1/tasks/${fromReply}/move`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'accept-language': 'fr' }, body: JSON.stringify({ columnId: todo, position: 0, version: 1 }) });
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body.error.code).toBe('task_changed');
+    expect(body.current).toMatchObject({ id: fromReply, done: true, column: { preset: 'done' } });
+    expect(body.current.version).toBeGreaterThan(1);
     await b.context.close();
   });
 
