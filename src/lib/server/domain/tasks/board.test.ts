@@ -110,6 +110,22 @@ describe.each(engines)('boards on %s', (engine) => {
     await expect(app.tasks.removeColumn(c.admin.actor, { groupSlug: c.g.slug, columnId: open[0].id })).rejects.toMatchObject({ code: 'column_last' });
   });
 
+  it('a group’s own time zone: due days stay the same days, due times the same instants; admins only', async () => {
+    const day = await makeTask(app, c.anne.actor, c.g.slug, { dueDate: '2026-03-20' });
+    const timed = await makeTask(app, c.anne.actor, c.g.slug, { dueDate: '2026-03-20', dueTime: '18:00' });
+    await app.tasks.addChecklist(c.anne.actor, { taskId: day, text: 'Tables', dueDate: '2026-03-19' });
+    await expect(app.tasks.setTimeZone(c.anne.actor, { groupSlug: c.g.slug, timeZone: 'America/Montreal' })).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(app.tasks.setTimeZone(c.admin.actor, { groupSlug: c.g.slug, timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ issues: [{ path: 'timeZone', code: 'bad_time_zone' }] });
+    await app.tasks.setTimeZone(c.admin.actor, { groupSlug: c.g.slug, timeZone: 'America/Montreal' });
+    expect((await app.tasks.get(c.anne.actor, { taskId: day })).due).toMatchObject({ date: '2026-03-20', time: null });
+    // 18:00 in Brussels (UTC+1 on 20 March) is 13:00 in Montreal (UTC-4): the same instant.
+    expect((await app.tasks.get(c.anne.actor, { taskId: timed })).due).toMatchObject({ date: '2026-03-20', time: '13:00', at: '2026-03-20T17:00:00.000Z' });
+    expect((await app.db.selectFrom('tasks').select('dueAt').where('id', '=', day).executeTakeFirstOrThrow()).dueAt).toBe('2026-03-20T04:00:00.000Z');
+    expect((await app.tasks.get(c.anne.actor, { taskId: day })).checklistItems[0].due).toMatchObject({ date: '2026-03-19', time: null, at: '2026-03-19T04:00:00.000Z' });
+    await app.tasks.setTimeZone(c.admin.actor, { groupSlug: c.g.slug, timeZone: '' });
+    expect((await app.tasks.settings(c.anne.actor, { groupSlug: c.g.slug })).group).toMatchObject({ timeZone: 'Europe/Brussels', ownTimeZone: null });
+  });
+
   it('a checklist: lines with their own assignee and due date, at most 200, a list of 10,000 refused with nothing written', async () => {
     const t = await makeTask(app, c.anne.actor, c.g.slug);
     const { ids } = await app.tasks.addChecklist(c.anne.actor, { taskId: t, text: 'Tables\nNappes\n\nGobelets' });
@@ -124,6 +140,10 @@ describe.each(engines)('boards on %s', (engine) => {
     ]);
     // A checklist line is not an edit of the task: the version the others saw stays valid.
     expect(view.version).toBe(1);
+    // A line due on a day is late once that day is over in the group's time zone, not on the morning.
+    await app.tasks.editChecklist(c.anne.actor, { taskId: t, itemId: ids[0], dueDate: '2026-01-15' });
+    await app.tasks.editChecklist(c.anne.actor, { taskId: t, itemId: ids[2], dueDate: '2026-01-14' });
+    expect((await app.tasks.get(c.anne.actor, { taskId: t })).checklistItems.map((i) => i.due?.overdue)).toEqual([false, false, true]);
     await expect(app.tasks.editChecklist(c.anne.actor, { taskId: t, itemId: ids[0], assigneeId: c.outsider.id })).rejects.toMatchObject({ issues: [{ path: 'assigneeId', code: 'assignee_not_member' }] });
     const huge = Array.from({ length: 10_000 }, (_, i) => `Ligne ${i}`);
     await expect(app.tasks.addChecklist(c.anne.actor, { taskId: t, items: huge })).rejects.toMatchObject({ kind: 'invalid', code: 'checklist_full', params: { max: 200 } });

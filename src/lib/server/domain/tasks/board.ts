@@ -217,6 +217,19 @@ export function createBoard(deps: Deps) {
             const moved = storeDue(parseDay(showDue(d.dueAt!, false, from).date)!, null, to);
             await tx.updateTable('tasks').set({ dueAt: moved.dueAt, overdueAt: moved.overdueAt }).where('id', '=', d.id).execute();
           }
+          // Checklist lines due on a day keep their day as well.
+          const lines = await tx
+            .selectFrom('taskChecklistItems')
+            .innerJoin('tasks', 'tasks.id', 'taskChecklistItems.taskId')
+            .select(['taskChecklistItems.id', 'taskChecklistItems.dueAt'])
+            .where('tasks.groupId', '=', g.id)
+            .where('taskChecklistItems.dueHasTime', '=', 0)
+            .where('taskChecklistItems.dueAt', 'is not', null)
+            .execute();
+          for (const l of lines) {
+            const moved = storeDue(parseDay(showDue(l.dueAt!, false, from).date)!, null, to);
+            await tx.updateTable('taskChecklistItems').set({ dueAt: moved.dueAt }).where('id', '=', l.id).execute();
+          }
         }
         await changed(tx, g, actor, '');
         return { timeZone: zoneOf({ timeZone: input.timeZone || null }) };

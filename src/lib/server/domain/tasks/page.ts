@@ -9,7 +9,7 @@ import { markRead } from '../notifications';
 import { columnsOf, labelsOf } from './board';
 import { loadComments, type TaskCommentView } from './comments';
 import { groupMembers } from './create';
-import { showDue, zoneOf } from './dates';
+import { parseDay, showDue, storeDue, zoneOf } from './dates';
 import { recurrencePreset } from './recurrence';
 import { TaskRef, priorityName, type Priority } from './schemas';
 import { readableTask, taskFacts, type TaskRow } from './tasks.repo';
@@ -86,6 +86,11 @@ export async function presentTask(db: Tx, files: FilesService, t: TaskRow, now: 
   };
 }
 
+/** When a checklist line becomes overdue: its time, or the end of its day in the group's time zone. */
+function overdueFrom(dueAt: string, hasTime: boolean, zone: string): string {
+  return hasTime ? dueAt : storeDue(parseDay(showDue(dueAt, false, zone).date)!, null, zone).overdueAt;
+}
+
 /** A task's checklist, in order. */
 export async function loadChecklist(db: Tx, t: TaskRow, now: Date): Promise<ChecklistItemView[]> {
   const rows = await db.selectFrom('taskChecklistItems').selectAll().where('taskId', '=', t.id).orderBy('position').orderBy('id').execute();
@@ -96,7 +101,7 @@ export async function loadChecklist(db: Tx, t: TaskRow, now: Date): Promise<Chec
     text: r.text,
     done: Number(r.done) === 1,
     assignee: r.assigneeId ? ((users.get(r.assigneeId) as Person | undefined) ?? unknown(r.assigneeId)) : null,
-    due: r.dueAt ? { ...showDue(r.dueAt, Number(r.dueHasTime) === 1, zone), at: r.dueAt, hasTime: Number(r.dueHasTime) === 1, overdue: Number(r.done) === 0 && r.dueAt <= now.toISOString() } : null,
+    due: r.dueAt ? { ...showDue(r.dueAt, Number(r.dueHasTime) === 1, zone), at: r.dueAt, hasTime: Number(r.dueHasTime) === 1, overdue: Number(r.done) === 0 && overdueFrom(r.dueAt, Number(r.dueHasTime) === 1, zone) <= now.toISOString() } : null,
     position: Number(r.position),
   }));
 }
