@@ -12,6 +12,7 @@ import type { UserId } from '../../src/lib/server/kernel/ids';
 /**
  * Tasks journeys: a reply becomes a task assigned to a member, who finds it in My tasks,
  * takes another one with "I'll take it", moves it to done with the keyboard on a desktop,
+ * drags a card with the mouse while another member's open board follows,
  * and the first one with the "Move to…" form on a phone without JavaScript; a reminder mail's
  * "done" link asks first, works once and only for its member. Phone screenshots (390×844) of
  * the board, the list, the task page and My tasks go to $TMPDIR/ruche-tasks-shots (not in git).
@@ -85,7 +86,7 @@ describe('tasks', () => {
     await b.context.close();
   });
 
-  it('Bert takes another task with "I’ll take it" and moves it to done with the keyboard; Anne’s open board follows', async () => {
+  it('Bert takes another task with "I’ll take it" and moves it to done with the keyboard; Anne’s open board follows; Anne drags one with the mouse', async () => {
     gobelets = (await e.running.app.tasks.create(await actor('anne'), { groupSlug: 'marche', title: 'Commander les gobelets', priority: 'high' })).id;
     const a = await signedIn('anne');
     await a.page.goto('/groups/marche/tasks');
@@ -107,6 +108,27 @@ describe('tasks', () => {
     await b.page.locator(`section[data-column="done"] li[data-task="${gobelets}"]`).waitFor();
     // Anne's board heard of it without reloading.
     await a.page.locator(`section[data-column="done"] li[data-task="${gobelets}"]`).waitFor({ timeout: 5000 });
+
+    // With the mouse: Anne drags a new card from "À faire" into "En cours". The library looks
+    // where the dragged card is every few hundred milliseconds: the button is let go once the
+    // card's (invisible) place holder is in "En cours".
+    const affiches = (await e.running.app.tasks.create(await actor('anne'), { groupSlug: 'marche', title: 'Imprimer les affiches' })).id;
+    const dragged = a.page.locator(`li[data-task="${affiches}"]`);
+    await dragged.waitFor();
+    const box = (await dragged.boundingBox())!;
+    const grab = (await dragged.locator('.who').boundingBox())!;
+    const zone = (await a.page.locator('section[data-column="doing"] ul.cards').boundingBox())!;
+    const g = { x: grab.x + grab.width / 2, y: grab.y + grab.height / 2 };
+    // Where the card's centre lands on the centre of the column, with the cursor where it held the card.
+    const drop = { x: zone.x + zone.width / 2 + g.x - (box.x + box.width / 2), y: zone.y + zone.height / 2 + g.y - (box.y + box.height / 2) };
+    await a.page.mouse.move(g.x, g.y);
+    await a.page.mouse.down();
+    await a.page.mouse.move(g.x + 10, g.y + 10, { steps: 3 });
+    await a.page.mouse.move(drop.x, drop.y, { steps: 10 });
+    await a.page.locator(`section[data-column="doing"] li[data-task="${affiches}"][data-is-dnd-shadow-item-internal]`).waitFor({ state: 'attached', timeout: 5000 });
+    await a.page.mouse.up();
+    await expect.poll(() => columnOf(affiches), { timeout: 5000 }).toBe('doing');
+    await b.page.locator(`section[data-column="doing"] li[data-task="${affiches}"]`).waitFor({ timeout: 5000 });
     await a.context.close();
     await b.context.close();
   });
