@@ -31,7 +31,7 @@ module.exports = {
       comment: 'Nothing under domain/ imports pages, SvelteKit, the WebSocket server or a mail transport.',
       severity: 'error',
       from: { path: '^src/lib/server/domain/' },
-      to: { path: '^src/routes/|^src/lib/server/(realtime|mail-in)/|^src/lib/server/adapters/mail/mail-transport|node_modules/(@sveltejs/kit|ws|nodemailer|smtp-server)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/routes/|^src/lib/server/(realtime|mail-in)/|^src/lib/server/adapters/mail/mail-transport|node_modules/(@sveltejs/kit|ws|nodemailer|smtp-server|web-push)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular-features',

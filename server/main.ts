@@ -9,12 +9,16 @@ import { loadConfig, ConfigError, type Config } from '../src/lib/server/config';
 import { createApp, setGlobalApp, type App } from '../src/lib/server/app';
 import { attachRealtime, type RealtimeOptions, type RealtimeServer } from '../src/lib/server/realtime/ws-server';
 import { startMailSurfaces } from '../src/lib/server/mail-in/start';
+import { startMaintenance } from '../src/lib/server/jobs/maintenance';
+import { securityHeaders } from '../src/lib/server/security-headers';
+import { closeAfter413, parseBytes, refuseBadPath, refuseOversize } from './edge';
 
 export type Running = { app: App; server: http.Server; url: string; realtime: RealtimeServer; stop(): Promise<void> };
 
 /** Starts everything; used by `npm start` and by tests that need a real server. */
 export async function startServer(config: Config, opts: { buildDir?: string; app?: App; quiet?: boolean; realtime?: RealtimeOptions } = {}): Promise<Running> {
   process.env.ORIGIN ??= config.baseUrl;
+  // The largest upload plus 1 MB of multipart headers and text fields.
   process.env.BODY_SIZE_LIMIT ??= String(config.maxUploadBytes + 1024 * 1024);
   const app = opts.app ?? (await createApp(config));
   setGlobalApp(Promise.resolve(app));
@@ -22,8 +26,25 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
   const mail = startMailSurfaces(app, { quiet: opts.quiet });
   const buildDir = opts.buildDir ?? path.resolve('build');
   const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
-  // RFC 8058 one-click unsubscribe POSTs carry no Origin: answered before SvelteKit's CSRF check.
-  const server = http.createServer((req, res) => mail.handleHttp(req, res) || handler(req, res));
+  const log = opts.quiet ? () => {} : (m: string) => console.log(`[ruche] ${m}`);
+  const bodyLimit = parseBytes(process.env.BODY_SIZE_LIMIT);
+  const maxMb = Math.round(config.maxUploadBytes / 1048576);
+  const headers = securityHeaders(config.baseUrl);
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // On every response, static assets and the refusals below included (SvelteKit's own
+    // responses get them again from hooks.server.ts).
+    for (const [name, value] of headers) res.setHeader(name, value);
+    if (refuseOversize(req, res, bodyLimit, maxMb) || refuseBadPath(req, res, log)) return;
+    closeAfter413(req, res);
+    // RFC 8058 one-click unsubscribe POSTs carry no Origin: answered before SvelteKit's CSRF check.
+    if (!mail.handleHttp(req, res)) handler(req, res);
+  };
+  const server = http.createServer(onRequest);
+  // "Expect: 100-continue": an oversize body is refused before the client sends it.
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length']) <= bodyLimit || !req.headers['content-length']) res.writeContinue();
+    onRequest(req, res);
+  });
   // WebSocket on the same port: upgrades on /ws, authenticated by the session cookie or a token.
   const realtime = attachRealtime(server, app, opts.realtime);
   await new Promise<void>((resolve, reject) => {
@@ -32,6 +53,8 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
   });
   app.jobs.start();
   await mail.start();
+  // Housekeeping, once an hour whatever the number of processes: unused uploads, old keys.
+  const maintenance = startMaintenance(app.maintenance, () => app.jobs.poke(), log);
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://localhost:${port}`;
@@ -42,6 +65,7 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
     url,
     realtime,
     async stop() {
+      maintenance.stop();
       await realtime.close();
       await mail.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
-import { redirect } from '@sveltejs/kit';
+import { json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { PRIVATE_NO_STORE, securityHeaders } from '$lib/server/security-headers';
 import { createApp, getGlobalApp } from '$lib/server/app';
 import { loadConfig } from '$lib/server/config';
 import { SESSION_COOKIE, bearerToken, scopeAllowsMethod, type ResolvedToken } from '$lib/server/domain/accounts/sessions';
@@ -22,7 +23,7 @@ function tokenRefusal(code: TokenRefusal, t: T): Response {
 const appPromise = () => getGlobalApp(() => createApp(loadConfig()));
 
 /** Paths reachable before the association is set up. */
-const beforeSetup = /^\/(setup|healthz|_app|favicon|api\/v1\/openapi\.json)/;
+const beforeSetup = /^\/(setup|healthz|_app|favicon|icons\/|manifest\.webmanifest|api\/v1\/openapi\.json)/;
 
 /**
  * Reads (GET/HEAD: pages and API) are rendered a few at a time, first come first served.
@@ -74,14 +75,47 @@ const handleRequest: Handle = async ({ event, resolve }) => {
   const response = refusal ? tokenRefusal(refusal, event.locals.t) : await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', locale),
   });
-  response.headers.set('x-content-type-options', 'nosniff');
-  response.headers.set('referrer-policy', 'same-origin');
-  response.headers.set('x-frame-options', 'DENY');
-  return response;
+  return finishResponse(event, response);
 };
 
+/** Whether an error answer already has the API's `{ error: { code, message } }` shape. */
+async function hasApiError(response: Response): Promise<boolean> {
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return false;
+  try {
+    const body = await response.clone().json();
+    return typeof body?.error?.code === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The response-header part of every answer: security headers, no caching of personal data
+ * (pages of a signed-in member, every JSON answer), and JSON errors all over /api/ (an
+ * unsupported method, a crash) instead of SvelteKit's text or HTML.
+ */
+async function finishResponse(event: RequestEvent, response: Response): Promise<Response> {
+  if (event.url.pathname.startsWith('/api/') && response.status >= 400 && !(await hasApiError(response))) {
+    const t = event.locals.t ?? translator('fr');
+    const code = response.status === 405 ? 'method_not_allowed' : response.status === 404 ? 'not_found' : response.status === 413 ? 'body_too_big' : response.status >= 500 ? 'server' : 'invalid';
+    const allow = response.headers.get('allow');
+    response = json({ error: { code, message: t(`errors.${code}`), issues: [] } }, { status: response.status, headers: allow ? { allow } : {} });
+  }
+  // A Response from fetch or json() may have immutable headers: copy it once if so.
+  try {
+    response.headers.set('x-content-type-options', 'nosniff');
+  } catch {
+    response = new Response(response.body, response);
+  }
+  for (const [name, value] of securityHeaders(event.locals.app?.config.baseUrl ?? '')) response.headers.set(name, value);
+  const isJson = (response.headers.get('content-type') ?? '').includes('json');
+  if (isJson || (event.locals.user && (response.headers.get('content-type') ?? '').startsWith('text/html'))) response.headers.set('cache-control', PRIVATE_NO_STORE);
+  return response;
+}
+
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (status !== 404 && status !== 413) console.error('[ruche] unhandled error on', event.url.pathname, error);
+  // 4xx are the client's (a missing page, a bad path, a body too big): no stack in the log.
+  if (status >= 500) console.error('[ruche] unhandled error on', event.url.pathname, error);
   const t = event.locals.t ?? translator('fr');
   if (status === 404) return { message: t('errors.not_found') };
   // Past BODY_SIZE_LIMIT the server refuses the upload before any action runs.

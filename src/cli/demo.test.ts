@@ -22,6 +22,31 @@ describe.each(engines)('demo on %s', (engine) => {
     expect(m.unreadCount).toBeGreaterThan(0);
     // A mention became a notification.
     expect(await app.db.selectFrom('notifications').select('id').where('reason', '=', 'mentioned').execute()).not.toHaveLength(0);
-    await expect(loadDemo(app, () => {})).rejects.toThrow(/already set up/);
+    // A second time, everything clashes and the error says what.
+    await expect(loadDemo(app, () => {})).rejects.toThrow(/these are taken: email amina@demo\.ruche\.local, .*group coordination, .*handle @camille_dubois/);
+  });
+
+  it('loads beside an association already set up, leaving its settings and administrators alone', async () => {
+    const own = await app.instance.setup({ associationName: 'Entraide Forest', name: 'Rosa', email: 'rosa@example.org', password: 'a long password' });
+    await app.groups.create(await app.sessions.actorFor(own.id), { name: 'Potager', visibility: 'open' });
+    const lines: string[] = [];
+    await loadDemo(app, (l) => lines.push(l));
+    expect((await app.instance.get())?.name).toBe('Entraide Forest');
+    const slugs = (await app.db.selectFrom('groups').select('slug').orderBy('slug').execute()).map((g) => g.slug);
+    expect(slugs).toEqual(['communication', 'coordination', 'finances', 'marches', 'potager', 'prestataires']);
+    // Demo accounts have a public password: none administers the association.
+    const admins = await app.db.selectFrom('users').select('email').where('isAdmin', '=', 1).execute();
+    expect(admins).toEqual([{ email: 'rosa@example.org' }]);
+    expect(await app.db.selectFrom('users').select('handle').where('handle', '=', 'jean_marc_lambert').executeTakeFirst()).toBeTruthy();
+    expect(lines.at(-1)).toMatch(/not of the association/);
+  });
+
+  it('refuses to load beside data that takes one of its slugs, and writes nothing', async () => {
+    const own = await app.instance.setup({ associationName: 'Entraide Forest', name: 'Rosa', email: 'rosa@example.org', password: 'a long password' });
+    await app.groups.create(await app.sessions.actorFor(own.id), { name: 'Marchés', visibility: 'open' });
+    const users = async () => (await app.db.selectFrom('users').select('id').execute()).length;
+    const before = await users();
+    await expect(loadDemo(app, () => {})).rejects.toThrow(/these are taken: group marches\. Load it into an empty instance/);
+    expect(await users()).toBe(before);
   });
 });

@@ -1,29 +1,61 @@
 import type { App } from '../lib/server/app';
-import { insertUser } from '../lib/server/domain/accounts/users';
+import { handleFromName, insertUser } from '../lib/server/domain/accounts/users';
+import { slugify } from '../lib/server/domain/groups/slug';
+import { hashPassword } from '../lib/server/domain/accounts/passwords';
 import type { UserId } from '../lib/server/kernel/ids';
 import type { Actor } from '../lib/server/policy';
 import { demoAssociation, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
 import { loadDemoTasks } from './demo-tasks';
 
 /**
- * Loads the demo association into an empty instance through the same services the pages
- * use (so counters, unread state, search and mentions are all real). Returns a summary.
+ * What of the demo is already taken in this instance: group addresses (slugs), handles
+ * and emails, one line each ("group marches"). The demo's handles and slugs are named
+ * in its discussions and links, so they must be the ones it expects.
+ */
+export async function demoClashes(app: App): Promise<string[]> {
+  const slugs = demoGroups.map((g) => slugify(g.name));
+  const handles = demoMembers.map((m) => handleFromName(m.name));
+  const emails = demoMembers.map((m) => m.email);
+  const [g, h, e] = await Promise.all([
+    app.db.selectFrom('groups').select('slug').where('slug', 'in', slugs).execute(),
+    app.db.selectFrom('users').select('handle').where('handle', 'in', handles).execute(),
+    app.db.selectFrom('users').select('email').where('email', 'in', emails).execute(),
+  ]);
+  return [...g.map((r) => `group ${r.slug}`), ...h.map((r) => `handle @${r.handle}`), ...e.map((r) => `email ${r.email}`)].sort();
+}
+
+/**
+ * Loads the demo association through the same services the pages use (so counters,
+ * unread state, search and mentions are all real). Into an empty instance it sets up the
+ * association too; beside an existing one it adds its members, groups and discussions
+ * when none of its group addresses, handles and emails are taken (else nothing is written
+ * and the error names what clashes), leaves the association's settings alone, and gives
+ * none of its accounts, whose password is public, administrator rights.
  */
 export async function loadDemo(app: App, out: (line: string) => void): Promise<void> {
-  if (!(await app.instance.needsSetup())) {
-    throw new Error('this instance is already set up; the demo loads into an empty one (for example DATA_DIR=./data-demo npm run ruche -- demo)');
+  const empty = await app.instance.needsSetup();
+  if (!empty) {
+    const clashes = await demoClashes(app);
+    if (clashes.length)
+      throw new Error(`the demo cannot load beside this association's data, these are taken: ${clashes.join(', ')}. Load it into an empty instance instead (for example DATA_DIR=./data-demo npm run ruche -- demo)`);
   }
   const [first, ...rest] = demoMembers;
-  const created = await app.instance.setup({ associationName: demoAssociation.name, name: first.name, email: first.email, password: demoPassword, locale: first.locale });
+  const created = empty
+    ? await app.instance.setup({ associationName: demoAssociation.name, name: first.name, email: first.email, password: demoPassword, locale: first.locale })
+    : await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: first.email, name: first.name, password: demoPassword, locale: first.locale, isAdmin: true }));
   const ids = new Map<MemberKey, UserId>([[first.key, created.id as UserId]]);
+  // One hash for everyone (they share the demo password), computed outside any transaction.
+  const hash = await hashPassword(demoPassword);
   for (const m of rest) {
-    const u = await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: m.email, name: m.name, password: demoPassword, locale: m.locale }));
+    const u = await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: m.email, name: m.name, password: demoPassword, locale: m.locale }, hash));
     ids.set(m.key, u.id as UserId);
   }
   const actor = (k: MemberKey): Promise<Actor> => app.sessions.actorFor(ids.get(k)!);
   const admin = () => actor('admin');
-  await app.instance.updateSettings(await admin(), { name: demoAssociation.name, description: demoAssociation.description, openRegistration: false, defaultLocale: 'fr' });
-  out(`association "${demoAssociation.name}" with ${demoMembers.length} members`);
+  if (empty) {
+    await app.instance.updateSettings(await admin(), { name: demoAssociation.name, description: demoAssociation.description, openRegistration: false, defaultLocale: 'fr' });
+    out(`association "${demoAssociation.name}" with ${demoMembers.length} members`);
+  } else out(`${demoMembers.length} demo members beside the association's own`);
 
   const slugs = new Map<string, string>();
   for (const g of demoGroups) {
@@ -57,5 +89,9 @@ export async function loadDemo(app: App, out: (line: string) => void): Promise<v
   }
   out(`${demoDiscussions.length} discussions with ${comments} comments, in French and Dutch`);
   await loadDemoTasks(app, { actor, slugs }, out);
-  out(`log in as ${first.email} (administrator) or e.g. ${rest[0].email}, password "${demoPassword}"`);
+  if (!empty) {
+    // Only for loading: the demo's groups are made by an administrator, and its password is public.
+    await app.db.updateTable('users').set({ isAdmin: 0 }).where('id', '=', ids.get(first.key)!).execute();
+    out(`log in as ${first.email} (administrator of the demo groups, not of the association) or e.g. ${rest[0].email}, password "${demoPassword}"`);
+  } else out(`log in as ${first.email} (administrator) or e.g. ${rest[0].email}, password "${demoPassword}"`);
 }

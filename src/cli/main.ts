@@ -10,6 +10,7 @@ import { migrate } from '../lib/server/db/migrate';
 import { openDatabase } from '../lib/server/db/connect';
 import { isDomainError } from '../lib/server/kernel/errors';
 import { insertUser } from '../lib/server/domain/accounts/users';
+import { hashPassword } from '../lib/server/domain/accounts/passwords';
 import { recordEvent } from '../lib/server/kernel/outbox';
 import { translator } from '../lib/i18n';
 import { loadDemo } from './demo';
@@ -32,7 +33,7 @@ export type Command = {
  */
 export const commands: Record<string, Command> = {
   demo: {
-    summary: 'Load a demo association (working groups, members, discussions in French and Dutch) into an empty instance',
+    summary: 'Load a demo association (working groups, members, discussions in French and Dutch), into an empty instance or beside existing data when its group addresses, handles and emails are free',
     usage: 'demo',
     options: {},
     async run({ app, out }) {
@@ -51,14 +52,17 @@ export const commands: Record<string, Command> = {
     async run({ values, app, out }) {
       if (!values.email || !values.name) throw new UsageError('user create needs --email and --name');
       const a = await app();
+      const input = {
+        email: String(values.email),
+        name: String(values.name),
+        password: typeof values.password === 'string' ? values.password : undefined,
+        locale: (values.locale as 'fr' | 'nl' | 'en' | undefined) ?? 'fr',
+        isAdmin: values.admin === true,
+      };
+      // Hashed before the transaction: the server's writes wait for this one, keep it short.
+      const hash = input.password ? await hashPassword(input.password) : undefined;
       const user = await a.db.transaction().execute(async (tx) => {
-        const u = await insertUser(a.deps, tx, {
-          email: String(values.email),
-          name: String(values.name),
-          password: typeof values.password === 'string' ? values.password : undefined,
-          locale: (values.locale as 'fr' | 'nl' | 'en' | undefined) ?? 'fr',
-          isAdmin: values.admin === true,
-        });
+        const u = await insertUser(a.deps, tx, input, hash);
         await recordEvent(tx, { type: 'user.registered', actorId: u.id, data: { via: 'cli' } }, a.clock.now());
         return u;
       });

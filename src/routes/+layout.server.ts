@@ -1,10 +1,13 @@
 import type { LayoutServerLoad } from './$types';
 import { can } from '$lib/server/policy';
 
-export const load: LayoutServerLoad = async ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
+  // Chats with unread messages, for the navigation's badge and home: counted again on every
+  // navigation (read by the pathname) and when a chat notice arrives (`ruche:chats`).
+  depends('ruche:chats');
+  void url.pathname;
   const instance = await locals.app.instance.get();
-  // Unread direct messages for the navigation's badge (one indexed query; 0 for visitors).
-  const directUnread = locals.user ? await locals.app.chat.directUnreadTotal(locals.actor) : 0;
+  const chats = await locals.app.chat.unreadChats(locals.actor);
   // The bell: unread notifications, a counter kept on write (one primary-key read).
   const inboxUnread = locals.user ? await locals.app.notifications.unread(locals.actor) : 0;
   return {
@@ -14,7 +17,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
     instanceName: instance?.name ?? 'Ruche',
     openRegistration: instance?.openRegistration === 1,
     isAdmin: can(locals.actor, 'instance.admin'),
-    directUnread,
+    chats,
     inboxUnread,
   };
 };

@@ -54,6 +54,8 @@ describe('discussions', () => {
     await a.page.waitForURL(/\/d\//);
     await a.page.getByRole('heading', { name: 'Assemblée de printemps' }).waitFor();
     const url = a.page.url();
+    // A moves on: a discussion left open live-refreshes, and shows (so reads) B's reply.
+    await a.page.goto('/');
 
     const b = await signedIn('bert');
     await b.page.goto('/');

@@ -102,7 +102,7 @@ describe.each([
     await page.waitForURL(`**/groups/comptoirs-${tag}/invite`);
     await page.getByLabel(/^Adresses e-mail/).fill(`bad, nina-${tag}@example.org`);
     await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
-    await page.getByText('Ces adresses ne sont pas valables : bad.').waitFor();
+    await page.locator('.field-error', { hasText: 'Ces adresses ne sont pas valables : bad.' }).waitFor();
     await page.getByLabel(/^Adresses e-mail/).fill(`nina-${tag}@example.org`);
     await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
     await page.getByText('Une invitation envoyée.').waitFor();
@@ -124,7 +124,7 @@ describe.each([
     await guest.page.getByText('Au moins 10 caractères.').waitFor();
     await guest.page.getByLabel(/^Mot de passe/).fill('un mot de passe assez long');
     await guest.page.getByRole('button', { name: 'Créer mon compte et rejoindre' }).click();
-    await guest.page.waitForURL(`**/groups/comptoirs-${tag}`);
+    await guest.page.waitForURL((u) => u.pathname === `/groups/comptoirs-${tag}` && u.searchParams.has('welcome'));
     await guest.page.getByText('Vous êtes membre de ce groupe.').waitFor();
     // Joining the working group did not join its parent.
     await guest.page.goto('/groups');

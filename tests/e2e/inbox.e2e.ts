@@ -51,7 +51,7 @@ describe('the inbox', () => {
     const entries = laptop.page.getByTestId('inbox-entry');
     await entries.first().waitFor();
     expect(await entries.count()).toBe(2);
-    expect(await entries.nth(0).innerText()).toContain('Anne Peeters mentioned you in the chat of Market Team');
+    expect(await entries.nth(0).innerText()).toContain('Anne Peeters mentioned you in the Market Team chat');
     expect(await entries.nth(0).innerText()).toContain('the stand is booked');
     expect(await entries.nth(1).innerText()).toContain('Anne Peeters mentioned you in “Flyers for Saturday”');
     expect(await laptop.page.getByTestId('inbox-unread').innerText()).toBe('2 unread');
@@ -65,7 +65,7 @@ describe('the inbox', () => {
     expect(await laptop.page.locator('[data-testid="inbox-entry"].unread').count()).toBe(1);
 
     // From the inbox, the chat mention opens the exact message and clears the bell everywhere.
-    await laptop.page.getByRole('link', { name: /mentioned you in the chat of Market Team/ }).click();
+    await laptop.page.getByRole('link', { name: /mentioned you in the Market Team chat/ }).click();
     await laptop.page.waitForURL(new RegExp(`/groups/${group.slug}/chat`));
     await bell(phone.page).getByTestId('bell-count').waitFor({ state: 'detached' });
     expect(await app.notifications.unread(await bob.actor())).toBe(0);

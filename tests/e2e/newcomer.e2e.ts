@@ -59,8 +59,8 @@ describe('a newcomer joins and takes part', () => {
     await noa.page.getByText('Vous êtes membre de ce groupe.').waitFor();
     expect(noa.page.url()).toContain('/groups/marches');
 
-    // Noa opens a discussion from the group page.
-    await noa.page.getByRole('link', { name: 'Planning des stands — marché de Saint-Gilles' }).click();
+    // Noa opens a discussion from the group page (the welcome names the latest one).
+    await noa.page.locator('.welcome').getByRole('link', { name: 'Planning des stands — marché de Saint-Gilles' }).click();
     await noa.page.waitForURL(/\/d\//);
     const discussionUrl = noa.page.url();
 

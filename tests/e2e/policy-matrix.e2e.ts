@@ -64,12 +64,24 @@ async function send(who: ActorName, method: string, url: string, payload?: { jso
   }
   const res = await fetch(running.url + url, { method, headers, body, redirect: 'manual' });
   // A file's name travels in a header: it is part of what the actor is shown. CSP nonces change on every page.
-  const text = (await res.text()).replace(/nonce="[^"]*"/g, 'nonce=""');
+  // The navigation's unread counts move while the walk reads chats and discussions: not a leak, left out of the comparison.
+  const text = (await res.text())
+    .replace(/nonce="[^"]*"/g, 'nonce=""')
+    .replace(/<span class="badge" data-testid="chats-unread"><span aria-hidden="true">\d+<\/span><span class="sr-only">[^<]*<\/span><\/span>/g, '')
+    .replace(/<span class="badge" aria-hidden="true" data-testid="bell-count">[^<]*<\/span>/g, '')
+    .replace(/aria-label="[^"]*"(\s+data-testid="bell")/g, '$1')
+    .replace(/<!--\[-?\d+-->/g, '<!--[-->');
   return { status: res.status, body: `${text}\n${res.headers.get('content-disposition') ?? ''}\n${res.headers.get('location') ?? ''}` };
 }
 
 const urlOf = (route: string, t: Target) => route.replace(/\[(\w+)\]/g, (_, k: string) => t.params[k]) + (t.query ?? '');
 const swapped = (s: string, t: Target) => t.swap.reduce((acc, [real, fake]) => acc.split(real).join(fake), s);
+/** Where two answers first differ, to say what a hidden thing's answer gives away. */
+const firstDifference = (a: string, b: string) => {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `…${a.slice(Math.max(0, i - 60), i + 60)}… vs …${b.slice(Math.max(0, i - 60), i + 60)}…`;
+};
 const asMissing = <T>(v: T, t: Target): T => JSON.parse(swapped(JSON.stringify(v), t));
 
 /** Runs the requests a few at a time: the server answers while the walk checks. */
@@ -127,8 +139,16 @@ describe('every actor sees exactly what the policy allows', () => {
             const want = t.status(actor);
             if (res.status !== want) problems.push(`GET ${url} answered ${res.status}, the policy says ${want}`);
             if (t.hidden(actor) && t.swap.length) {
-              const missing = await send(who, 'GET', asMissing(url, t));
-              if (missing.status !== res.status || swapped(res.body, t) !== missing.body) problems.push(`GET ${url} (hidden) does not answer like a missing thing (${res.status} / ${missing.status})`);
+              let real = res;
+              let missing = await send(who, 'GET', asMissing(url, t));
+              // Unread counts in the page data move while other requests of the walk read chats:
+              // a difference must hold when both are asked again back to back.
+              for (let i = 0; i < 3 && (missing.status !== real.status || swapped(real.body, t) !== missing.body); i++) {
+                real = await send(who, 'GET', url);
+                missing = await send(who, 'GET', asMissing(url, t));
+              }
+              const res2 = real;
+              if (missing.status !== res2.status || swapped(res2.body, t) !== missing.body) problems.push(`GET ${url} (hidden) does not answer like a missing thing (${res2.status} / ${missing.status}): ${firstDifference(swapped(res2.body, t), missing.body)}`);
             }
           });
         }

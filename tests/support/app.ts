@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/lib/server/config';
 import { openDatabase, type DbHandle } from '../../src/lib/server/db/connect';
 import { ManualClock } from '../../src/lib/server/kernel/clock';
 import { MemoryMailTransport } from '../../src/lib/server/adapters/mail/mail-transport';
+import type { PushTransport } from '../../src/lib/server/domain/push/port';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -20,7 +21,7 @@ export type TestApp = App & { clock: ManualClock; mailbox: MemoryMailTransport; 
  * database, so test files run in parallel without truncating anything. `beforeMigrate` gets
  * the empty database before the app migrates it (to test a migration on older data).
  */
-export async function createTestApp(engine: Engine = 'sqlite', env: Record<string, string> = {}, opts: { beforeMigrate?: (h: DbHandle) => Promise<void> } = {}): Promise<TestApp> {
+export async function createTestApp(engine: Engine = 'sqlite', env: Record<string, string> = {}, opts: { beforeMigrate?: (h: DbHandle) => Promise<void>; push?: (config: Config) => PushTransport } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-test-'));
   let dbUrl: string | undefined;
   let dropDb: (() => Promise<void>) | undefined;
@@ -48,7 +49,7 @@ export async function createTestApp(engine: Engine = 'sqlite', env: Record<strin
   const clock = new ManualClock();
   const mailbox = new MemoryMailTransport();
   // With SMTP_URL in `env`, mail really leaves over SMTP (to a test sink); otherwise it stays in memory.
-  const app = await createApp(config, { handle, clock, mail: env.SMTP_URL ? undefined : mailbox, log: () => {} });
+  const app = await createApp(config, { handle, clock, mail: env.SMTP_URL ? undefined : mailbox, log: () => {}, push: opts.push?.(config) });
   return Object.assign(app, {
     clock,
     mailbox,

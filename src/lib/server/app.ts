@@ -6,6 +6,7 @@ import { migrate } from './db/migrate';
 import { systemClock, type Clock } from './kernel/clock';
 import type { Deps } from './kernel/deps';
 import { JobRunner } from './jobs/runner';
+import { createMaintenance } from './jobs/maintenance';
 import { FileMailTransport, SmtpMailTransport, type MailTransport } from './adapters/mail/mail-transport';
 import { createSessions } from './domain/accounts/sessions';
 import { createInstanceService } from './domain/instance/instance.service';
@@ -21,6 +22,9 @@ import { MemoryBus, RedisBus, type Bus } from './realtime/bus';
 import { Hub } from './realtime/hub';
 import { createPipeline, inboxChannel, createNotificationsService, unreadCount, type Notifiers, type SubjectVisibility } from './domain/notifications';
 import { emailChannel } from './domain/email/channel';
+import { createPushSender, createPushService, enqueueClears, pushChannel } from './domain/push';
+import { webPushTransport } from './adapters/push/web-push';
+import type { PushTransport } from './domain/push/port';
 import { discussionNotifiers, discussionSubjects } from './domain/discussions/discussions.notify';
 import { discussionDigest } from './domain/discussions/discussions.digest';
 import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
@@ -38,6 +42,8 @@ export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubje
 markNotifying(Object.keys(notifiers));
 markLive(LIVE_EVENT_TYPES);
 markLive(TASK_LIVE_EVENT_TYPES);
+// A group chat's new message: its members' unread chats (navigation, home) recount.
+markLive(['chat.message_posted']);
 
 export type AppOptions = {
   clock?: Clock;
@@ -46,6 +52,8 @@ export type AppOptions = {
   log?: (m: string) => void;
   /** Off only in the notification benchmark, to measure a write without the pipeline. */
   notifications?: boolean;
+  /** Where pushes go; Web Push (with this server's VAPID keys) unless given. */
+  push?: PushTransport;
 };
 
 /**
@@ -66,6 +74,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const digests = createDigests(deps, [discussionDigest, taskDigest]);
   // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
   const sendMail = createMailSender(deps, mail);
+  const files = createFilesService(deps);
+  const maintenance = createMaintenance(deps, files);
 
   // Realtime fan-out: Redis pub/sub when several processes share the work, memory otherwise.
   const bus: Bus = config.redisUrl ? new RedisBus(config.redisUrl, 'ruche:realtime', log) : new MemoryBus();
@@ -80,15 +90,18 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         for (const id of new Set(userIds)) hub.toUser(id, { type: 'inbox', unread: await unreadCount(h.db, id) });
       })().catch((e) => log(`inbox live: ${(e as Error).message}`));
     },
+    // Read on one device: the others close what they show about it.
+    read: (tx, userId, tags, at) => enqueueClears(tx, userId, tags, new Date(at)),
   };
+  const push = opts.push ?? webPushTransport(config);
   // Live pages: a group's content changed, told after commit to every process.
-  deps.groupLive = (groupId, type, data) => {
+  deps.groupLive = (groupId, type, data, actorId) => {
     const ids: Record<string, string> = {};
     for (const [k, v] of Object.entries(data)) if (typeof v === 'string' && k.endsWith('Id')) ids[k] = v;
-    hub.publishNotice(groupId, type, ids);
+    hub.publishNotice(groupId, type, ids, actorId);
   };
   const mailChannel = emailChannel(deps);
-  if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel] });
+  if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel, pushChannel(deps)] });
   runner = new JobRunner(
     h,
     clock,
@@ -96,6 +109,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       'mail.send': async (m) => void (await sendMail(m)),
       'digest.build': async (p) => void (await digests.build(p)),
       'mail.flush': async (p) => void (await mailChannel.flush(p)),
+      'push.send': createPushSender(deps, push),
+      'maintenance.sweep': async () => void (await maintenance.sweep()),
     },
     log,
   );
@@ -116,11 +131,16 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     accounts: createAccountsService(deps),
     groups: createGroupsService(deps),
     discussions,
-    files: createFilesService(deps),
+    files,
+    maintenance,
     // Mail posts through ports: replies to a discussion's mail, and comments by answering a task's mail.
     email: { ...createEmailService(deps, discussions, { comment: tasks.comment, get: tasks.get }), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
-    chat: createChatService(deps, { event: (room, seq, frame) => hub.publishEvent(room, seq, frame) }),
+    push: createPushService(deps, () => push.publicKey),
+    chat: createChatService(deps, {
+      event: (room, seq, frame) => hub.publishEvent(room, seq, frame),
+      direct: (userIds, room) => userIds.forEach((id) => hub.toUser(id, { type: 'notice', group: null, kind: 'chat.message_posted', room, discussionId: null })),
+    }),
     tasks,
     realtime: { bus, hub },
     async close() {

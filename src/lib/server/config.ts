@@ -47,6 +47,10 @@ const Env = z
       .regex(/^[A-Za-z0-9.-]{1,253}$/, { message: 'MAIL_TRUSTED_AUTHSERV_ID must be the host name your relay writes first in its Authentication-Results header, such as mx.example.org' })
       .optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+    PUSH_SERVICES: z
+      .string()
+      .refine((s) => s.split(',').every((h) => /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(h.trim())), { message: 'PUSH_SERVICES must be host names of push services separated by commas, such as fcm.googleapis.com,*.push.apple.com' })
+      .optional(),
     REDIS_URL: z
       .string()
       .refine((s) => /^rediss?:\/\//.test(s), { message: 'REDIS_URL must look like redis://host:6379' })
@@ -85,6 +89,11 @@ export type Config = {
   mailTrustedRelays: string[];
   mailAuthservId: string | null;
   maxUploadBytes: number;
+  /**
+   * Push services a device may subscribe through (their hosts; `*.` for any sub-domain). The
+   * server sends to these URLs, so they are never an address of the member's choosing.
+   */
+  pushServices: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Redis for realtime fan-out and presence across processes; without it, in memory. */
   redisUrl?: string;
@@ -93,6 +102,9 @@ export type Config = {
   /** With X-Forwarded-For: how many trusted proxies append to it (the address is read that far from the right). */
   xffDepth: number;
 };
+
+/** The push services of Chrome, Edge and Android (FCM), Firefox, Safari and iOS, and Windows. */
+export const DEFAULT_PUSH_SERVICES = 'fcm.googleapis.com,updates.push.services.mozilla.com,*.push.services.mozilla.com,web.push.apple.com,*.push.apple.com,*.notify.windows.com';
 
 export class ConfigError extends Error {}
 
@@ -125,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailTrustedRelays: e.MAIL_TRUSTED_RELAYS ? e.MAIL_TRUSTED_RELAYS.split(',').map((p) => toCidr(p)!) : [],
     mailAuthservId: e.MAIL_TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    pushServices: (e.PUSH_SERVICES ?? DEFAULT_PUSH_SERVICES).split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
     addressHeader: e.ADDRESS_HEADER ? e.ADDRESS_HEADER.toLowerCase() : null,

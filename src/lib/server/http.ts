@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { error, fail, json, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { DomainError, isDomainError } from './kernel/errors';
 import type { T } from '$lib/i18n';
@@ -99,10 +100,20 @@ export async function jsonBody(event: RequestEvent, maxBytes = 256 * 1024): Prom
   if (len > maxBytes) throw new DomainError('invalid', 'body_too_big');
   const text = await event.request.text();
   if (text.length > maxBytes) throw new DomainError('invalid', 'body_too_big');
-  if (!text) return {};
+  let body: unknown = {};
   try {
-    return JSON.parse(text);
+    if (text) body = JSON.parse(text);
   } catch {
     throw new DomainError('invalid', 'bad_json');
   }
+  // An `Idempotency-Key` header is the API's form key: a repeated call returns the first result.
+  const key = event.request.headers.get('idempotency-key');
+  if (key !== null && body && typeof body === 'object' && !Array.isArray(body) && !('key' in body)) body = { ...body, key };
+  return body;
 }
+
+/**
+ * A fresh idempotency key for a creating form, rendered as its hidden `key` field: the
+ * same form sent twice creates one thing (see kernel/idempotency.ts).
+ */
+export const formKey = () => randomBytes(16).toString('base64url');

@@ -1,18 +1,27 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
-import { safeRedirect } from '$lib/server/kernel/redirect';
+import { formAction, formKey, loadOr404 } from '$lib/server/http';
 
 /** The member's direct conversations, latest first, with unread badges. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, () => event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined }));
+  loadOr404(event, async () => ({
+    ...(await event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined })),
+    formKey: formKey(),
+  }));
 
 export const actions: Actions = {
-  /** Opens (or finds) the conversation with the members named by handle. */
+  /**
+   * Opens (or finds) the conversation with the people picked (ids) or named ("Fatima,
+   * Pieter"); a name that fits several people comes back as a choice. Profiles and member
+   * lists post here too, with one person.
+   */
   start: async (event) => {
-    const f = await formObject(event.request);
-    const res = await formAction(event, () => event.locals.app.chat.openDirect(event.locals.actor, f), { handles: f.handles, title: f.title });
-    if (res && 'roomId' in res) redirect(303, safeRedirect(`/messages/${res.roomId}`, event.url));
+    const fd = await event.request.formData();
+    const input = { who: String(fd.get('who') ?? ''), people: fd.getAll('people').map(String), title: String(fd.get('title') ?? ''), key: fd.get('key') ?? undefined };
+    const res = await formAction(event, () => event.locals.app.chat.startDirect(event.locals.actor, input), { who: input.who, title: input.title });
+    // To the composer: writing is what comes next (and the form's own #new is not kept).
+    if (res && 'roomId' in res) redirect(303, `/messages/${res.roomId}#composer`);
+    if (res && 'choose' in res) return { ...res, values: { title: input.title } };
     return res;
   },
 };

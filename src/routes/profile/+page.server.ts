@@ -22,7 +22,8 @@ export const actions: Actions = {
     const res = await formAction(event, async () => {
       const { app, actor } = event.locals;
       const stored = await app.files.upload(actor, { file, purpose: 'avatar' });
-      return app.accounts.setAvatar(actor, { fileId: stored.id });
+      // If the photo is not taken up, it does not stay behind as an orphan.
+      return app.accounts.setAvatar(actor, { fileId: stored.id }).finally(() => app.files.dropUnlinked([stored.id]));
     });
     if (res && 'status' in res) return res;
     redirect(303, '/profile?saved=avatar');

@@ -106,7 +106,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
 
   return {
     // Pages
-    '/': { targets: () => only(everyone) },
+    '/': { targets: () => only(everyone), writes: { 'POST ?/dismissChecklist': own, 'POST ?/join': 'joins an open group by its slug through group.join: a hidden or closed group answers as a missing one (tested in the groups feature)' } },
     '/admin': { targets: () => only(adminPages), writes: { POST: noTarget } },
     '/admin/outbox': { targets: () => only(adminPages) },
     '/admin/outbox/[id]': { targets: (x) => [{ label: 'mail', params: { id: x.outboxId }, swap: [[x.outboxId, MISSING.mail]], hidden: (a) => !can(a, 'instance.outbox'), status: (a) => (can(a, 'instance.outbox') ? 200 : 404) }] },
@@ -134,6 +134,8 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/groups/[slug]/tasks/settings': { targets: (x) => perGroup(x, gate('group.read', false)), writes: Object.fromEntries(['addColumn', 'editColumn', 'removeColumn', 'addLabel', 'editLabel', 'removeLabel', 'timeZone'].map((n) => [`POST ?/${n}`, form()])) },
     '/groups/invite': { targets: () => only(admins(false)), writes: { 'POST ?/email': noTarget, 'POST ?/link': noTarget, 'POST ?/revoke': noTarget } },
     '/groups/new': { targets: (x) => [...only(admins(false)), ...perGroup(x, gate('group.createSub', false), (g) => ({ query: `?parent=${g.slug}` }))], writes: { POST: form() } },
+    // An invitation opens only for the member it was sent to (their address): for anyone else, missing.
+    '/invitations/[id]': { targets: () => [{ label: 'unknown', params: { id: MISSING.id }, swap: [], hidden: () => false, status: (a) => (isUser(a) ? 404 : 303) }], writes: { 'POST ?/join': 'joins only through an invitation sent to the actor’s own address: anyone else’s answers as missing (tested in the notifications feature)' } },
     '/invite/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: () => 404 }], writes: { 'POST ?/join': token, 'POST ?/signup': token } },
     '/language': { targets: () => only(() => 303), writes: { POST: own } },
     '/login': { targets: () => only((a) => (isUser(a) ? 303 : 200)), writes: { 'POST ?/login': noTarget, 'POST ?/magic': noTarget } },
@@ -146,11 +148,12 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/messages/[id]': { targets: (x) => [dmTarget(dmRead, { id: x.dm.roomId })], writes: Object.fromEntries(['delete', 'discussion', 'edit', 'react', 'send'].map((n) => [`POST ?/${n}`, { form: dmForm }])) },
     '/profile': { targets: () => only(signedIn(false)), writes: { 'POST ?/avatar': own, 'POST ?/removeAvatar': own, 'POST ?/save': own } },
     '/profile/email': { targets: (x) => [...only(signedIn(false)), ...bodyOnly(perGroup(x, () => signedIn(false), () => ({})))], writes: { 'POST ?/save': own, 'POST ?/group': form(), 'POST ?/confirmAddress': own } },
+    '/profile/devices': { targets: () => only(signedIn(false)), writes: { 'POST ?/rename': own, 'POST ?/remove': own } },
+    '/manifest.webmanifest': { targets: () => only(everyone) },
     '/profile/notifications': { targets: () => only(signedIn(false)), writes: { POST: own } },
     '/profile/security': { targets: () => only(signedIn(false)), writes: { 'POST ?/password': own, 'POST ?/revoke': own, 'POST ?/everywhere': own } },
+    '/profile/tokens': { targets: () => only(() => 308) },
     '/profile/advanced': { targets: () => only(signedIn(false)), writes: { 'POST ?/create': own, 'POST ?/revoke': own } },
-    // Tokens moved under Profile → Advanced: the old address answers a permanent redirect to everyone.
-    '/profile/tokens': { targets: () => only(() => 308), writes: { 'POST ?/create': own, 'POST ?/revoke': own } },
     '/register': { targets: () => only((a) => (isUser(a) ? 303 : 200)), writes: { POST: noTarget } },
     '/reset/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: everyone }], writes: { POST: token } },
     '/tasks': { targets: (x) => [...only(signedIn(false)), { label: 'with done ones', params: {}, query: '?done=1', swap: [], hidden: () => false, status: signedIn(false) }, ...bodyOnly(perGroup(x, () => signedIn(false), () => ({})))], writes: { 'POST ?/done': form() } },
@@ -165,6 +168,8 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/files/[id]/preview': { targets: files(['image']) },
     '/healthz': { targets: () => only(everyone) },
     // JSON API
+    '/api/v1/chat/people': { targets: () => [{ label: 'search', params: {}, query: '?q=a', swap: [], hidden: () => false, status: signedIn(true) }] },
+    '/api/v1/chat/unread': { targets: () => only(signedIn(true)) },
     '/api/v1/chat/direct': { targets: () => only(signedIn(true)), writes: { POST: 'opens a conversation with members by handle: any member may write to any member (dm.start)' } },
     '/api/v1/chat/groups/[slug]': { targets: (x) => perGroup(x, chatRead) },
     '/api/v1/chat/messages/[id]': { targets: rooms(chatRead, 'chatMessageId'), writes: { PATCH: json(), DELETE: json() } },
@@ -201,6 +206,9 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/api/v1/me': { targets: () => only(signedIn(true)), writes: { PATCH: own } },
     '/api/v1/me/email': { targets: () => only(signedIn(true)), writes: { PUT: own } },
     '/api/v1/me/email/groups': { targets: (x) => perGroup(x, gate('email.groupSettings', true), () => ({})), writes: { PUT: json() } },
+    '/api/v1/me/devices': { targets: () => only(signedIn(true)), writes: { POST: own } },
+    '/api/v1/me/devices/[id]': { targets: () => [{ label: 'unknown', params: { id: MISSING.id }, swap: [], hidden: () => false, status: () => 405 }], writes: { PATCH: own, DELETE: own } },
+    '/api/v1/me/devices/unsubscribe': { targets: () => only(() => 405), writes: { POST: own } },
     '/api/v1/me/notifications': { targets: () => only(signedIn(true)) },
     '/api/v1/me/notifications/read': { targets: () => only(() => 405), writes: { POST: own } },
     '/api/v1/me/notifications/preferences': { targets: () => only(signedIn(true)), writes: { PUT: own } },

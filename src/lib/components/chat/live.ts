@@ -87,6 +87,23 @@ export class LiveSocket {
   }
 }
 
+/**
+ * True when the element's bottom edge is in the viewport (or less than `slack` pixels
+ * below it): the member is reading the latest messages, so new ones should stay in view.
+ */
+export function nearViewportBottom(el: Element | null, slack = 160): boolean {
+  if (!el) return true;
+  return el.getBoundingClientRect().bottom <= window.innerHeight + slack;
+}
+
+/**
+ * Scrolls so that the end of the conversation and the composer under it are at the bottom
+ * of the viewport: the newest message sits just above the composer, never under it.
+ */
+export function scrollToEnd(composer: Element | null, end: Element | null) {
+  (composer ?? end)?.scrollIntoView({ block: 'end' });
+}
+
 export const newKey = () => {
   const a = new Uint8Array(16);
   crypto.getRandomValues(a);

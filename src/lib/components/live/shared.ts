@@ -1,47 +1,47 @@
 /**
- * One WebSocket per tab for what every page hears: the inbox count (the bell) and notices
- * that a group's discussions or tasks changed (live pages, boards, task chips). Components
- * take a lease and give it back; the socket closes with the last one. Each lease says which
- * groups it watches; the socket watches all of them together, so one component never
- * unwatches another's group. Chat rooms keep their own socket and cursors.
+ * One WebSocket per tab for what every page hears: the inbox count (the bell), unread chats,
+ * and notices that a group's content changed (live pages, boards, task chips). Components take a lease, say which
+ * groups they watch (the socket watches them all together), and give the lease back; the
+ * socket closes with the last one. Chat rooms keep their own socket and cursors.
  */
 import { LiveSocket, type Frame } from '../chat/live';
 
 type Listener = { frame: (f: Frame) => void; open?: () => void; status?: (s: 'connecting' | 'live' | 'offline') => void };
-let socket: LiveSocket | null = null;
-const listeners = new Set<Listener>();
-const wanted = new Map<Listener, string[]>();
+type Lease = { socket: LiveSocket; watch(groups: string[]): void; release(): void };
 
-function sync() {
-  socket?.watchGroups([...new Set([...wanted.values()].flat())]);
+let socket: LiveSocket | null = null;
+const listeners = new Map<Listener, string[]>();
+
+function rewatch() {
+  const all = new Set<string>();
+  for (const groups of listeners.values()) for (const g of groups) all.add(g);
+  socket?.watchGroups([...all].sort());
 }
 
-export function leaseLive(l: Listener): { socket: LiveSocket; watch(groups: string[]): void; release(): void } {
-  listeners.add(l);
+export function leaseLive(l: Listener): Lease {
+  listeners.set(l, []);
   if (!socket) {
     socket = new LiveSocket(
-      (f) => listeners.forEach((x) => x.frame(f)),
-      (s) => listeners.forEach((x) => x.status?.(s)),
-      () => listeners.forEach((x) => x.open?.()),
+      (f) => listeners.forEach((_, x) => x.frame(f)),
+      (s) => listeners.forEach((_, x) => x.status?.(s)),
+      () => listeners.forEach((_, x) => x.open?.()),
     );
     socket.connect();
   }
   const s = socket;
   return {
     socket: s,
-    /** The groups this lease watches (replaces its previous list). */
     watch(groups) {
-      wanted.set(l, [...groups]);
-      sync();
+      if (!listeners.has(l)) return;
+      listeners.set(l, [...groups]);
+      rewatch();
     },
     release() {
       listeners.delete(l);
-      wanted.delete(l);
-      sync();
       if (listeners.size === 0 && socket === s) {
         s.close();
         socket = null;
-      }
+      } else rewatch();
     },
   };
 }

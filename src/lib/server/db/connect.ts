@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import fs from 'node:fs';
@@ -14,18 +14,44 @@ export type DbHandle = { db: Db; dialect: Dialect; close(): Promise<void> };
 // PostgreSQL returns bigint (COUNT, bigserial) as strings by default; these stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-/** Opens SQLite (WAL, foreign keys on) or PostgreSQL behind the same Kysely interface. */
+/**
+ * How long a SQLite write waits for another process's write (the server sending mail while
+ * an administrator runs the CLI) before giving up with "database is locked".
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock first, waiting
+ * up to the busy timeout. A plain BEGIN reads first and asks for the write lock later; if
+ * another process wrote meanwhile, SQLite cannot wait (the snapshot is stale) and fails at
+ * once with "database is locked", whatever the busy timeout.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
+/**
+ * Opens SQLite (WAL, foreign keys on, a busy timeout set before anything else runs, write
+ * transactions that wait their turn) or PostgreSQL behind the same Kysely interface. Every
+ * connection of the server, the CLI and the tests is opened here.
+ */
 export function openDatabase(
   spec: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string },
 ): DbHandle {
   if (spec.kind === 'sqlite') {
     if (spec.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(spec.file)), { recursive: true });
-    const sqlite = new SQLite(spec.file);
+    // `timeout` is the busy timeout from the first statement on (switching to WAL needs a lock too).
+    const sqlite = new SQLite(spec.file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: spec.url, max: 10 });

@@ -7,9 +7,12 @@ import * as m004email from './migrations/004-email';
 import * as m005chatFiles from './migrations/005-chat-files';
 import * as m006mailTrust from './migrations/006-mail-trust';
 import * as m007accounts from './migrations/007-accounts';
+import * as m008robustness from './migrations/008-robustness';
+import * as m009firstSteps from './migrations/009-first-steps';
 import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
 import * as m012tasks from './migrations/012-tasks';
+import * as m013push from './migrations/013-push';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -21,9 +24,12 @@ export const migrations: [string, Migration][] = [
   ['005-chat-files', m005chatFiles],
   ['006-mail-trust', m006mailTrust],
   ['007-accounts', m007accounts],
+  ['008-robustness', m008robustness],
+  ['009-first-steps', m009firstSteps],
   ['010-search-stemming', m010searchStemming],
   ['011-notifications', m011notifications],
   ['012-tasks', m012tasks],
+  ['013-push', m013push],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

@@ -27,6 +27,7 @@ export interface Database {
   notificationPrefs: NotificationPrefsTable;
   notificationSettings: NotificationSettingsTable;
   mailThreads: MailThreadsTable;
+  pushSubscriptions: PushSubscriptionsTable;
   files: FilesTable;
   drafts: DraftsTable;
   searchDocs: SearchDocsTable;
@@ -51,6 +52,7 @@ export interface Database {
   taskActivity: TaskActivityTable;
   taskReminders: TaskRemindersTable;
   mailActionUses: MailActionUsesTable;
+  idempotencyKeys: IdempotencyKeysTable;
 }
 
 export interface InstanceTable {
@@ -60,6 +62,8 @@ export interface InstanceTable {
   openRegistration: number;
   defaultLocale: string;
   createdAt: string;
+  /** When an administrator put away the first-steps checklist on home; null while it shows. */
+  checklistDismissedAt: string | null;
 }
 
 export interface UsersTable {
@@ -298,6 +302,20 @@ export interface NotificationSettingsTable {
   updatedAt: string;
   /** Local hour (0–23) of task reminders (migration 012); 8 by default. */
   reminderHour?: Generated<number>;
+}
+
+/** A device where a member turned notifications on (Web Push). */
+export interface PushSubscriptionsTable {
+  id: string;
+  userId: string;
+  /** The push service's URL for this device: only hosts of known push services are accepted. */
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  name: string;
+  userAgent: string;
+  createdAt: string;
+  lastUsedAt: string | null;
 }
 
 /** When a member last got mail about a discussion or room, and when merged mail is due. */
@@ -640,4 +658,15 @@ export interface MailActionUsesTable {
   userId: string;
   path: string;
   usedAt: string;
+}
+
+/** A creating write's idempotency key and its first result (migration 008, kernel/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  /** The use case, e.g. 'discussion.create': a key is never reused for another one. */
+  scope: string;
+  /** The first result as JSON; null only inside the transaction that writes it. */
+  result: string | null;
+  createdAt: string;
 }

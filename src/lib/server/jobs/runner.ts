@@ -59,17 +59,25 @@ export class JobRunner {
     return jobs.length;
   }
 
+  /**
+   * Takes a lease on up to `limit` due jobs, in one short write transaction (handlers run
+   * after it, outside any transaction). An idle poll is a plain read: it takes no write lock,
+   * so a CLI or another process writing to the same SQLite file is never kept waiting by it.
+   */
   private async claim(limit: number) {
     const now = this.clock.now();
     const nowIso = now.toISOString();
     const until = new Date(now.getTime() + LEASE_MS).toISOString();
-    return this.h.db.transaction().execute(async (tx) => {
-      let q = tx
+    const due = (q: typeof this.h.db) =>
+      q
         .selectFrom('jobs')
-        .select(['id', 'kind', 'payload', 'attempts'])
         .where('doneAt', 'is', null)
         .where('runAt', '<=', nowIso)
-        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', nowIso)]))
+        .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', nowIso)]));
+    if (!(await due(this.h.db).select('id').limit(1).executeTakeFirst())) return [];
+    return this.h.db.transaction().execute(async (tx) => {
+      let q = due(tx)
+        .select(['id', 'kind', 'payload', 'attempts'])
         .orderBy('runAt')
         .limit(limit);
       if (this.h.dialect === 'postgres') q = q.forUpdate().skipLocked();

@@ -20,9 +20,9 @@ export type Deps = {
   /** Set by the composition root: who is told of the events a transaction records. */
   notifications?: EventStep;
   /** Set by the composition root: tells a member's open pages that their inbox changed. */
-  inboxLive?: { changed(userIds: string[]): void };
+  inboxLive?: { changed(userIds: string[]): void; read?(tx: Tx, userId: string, tags: string[], at: string): Promise<void> };
   /** Set by the composition root: tells every process's live pages that a group's content changed (after commit). */
-  groupLive?: (groupId: string, type: string, data: Record<string, unknown>) => void;
+  groupLive?: (groupId: string, type: string, data: Record<string, unknown>, actorId: string | null) => void;
   /** Set by the composition root: each feature's SQL for who may still read a notice's subject. */
   noticeSubjects?: SubjectVisibility;
 };
@@ -40,7 +40,7 @@ export async function inTx<T>(deps: Deps, fn: (tx: Tx) => Promise<T>): Promise<T
     const r = await fn(tx);
     if (ctx.events.length && deps.notifications) await deps.notifications.run(tx, ctx.events, (f) => ctx.afterCommit.push(f));
     // Live pages hear of it once committed, at once and on every process (ids only).
-    for (const e of ctx.events) if (e.groupId && isLive(e.type) && deps.groupLive) ctx.afterCommit.push(() => deps.groupLive!(e.groupId!, e.type, e.data as Record<string, unknown>));
+    for (const e of ctx.events) if (e.groupId && isLive(e.type) && deps.groupLive) ctx.afterCommit.push(() => deps.groupLive!(e.groupId!, e.type, e.data as Record<string, unknown>, e.actorId));
     return r;
   });
   deps.pokeJobs();

@@ -32,9 +32,12 @@ export const unauthenticated = (code = 'login_required'): never => {
 export const invalid = (issues: Issue[], code = 'invalid'): never => {
   throw new DomainError('invalid', code, issues);
 };
-/** One invalid field, with an i18n code under `errors.`. */
+/**
+ * One invalid field, with an i18n code under `errors.`. The params go with the error too,
+ * since a form's summary line and the API's message are the same sentence as the field's.
+ */
 export const invalidField = (path: string, code: string, params?: Record<string, string | number>): never => {
-  throw new DomainError('invalid', code, [{ path, code, params }]);
+  throw new DomainError('invalid', code, [{ path, code, params }], params ?? {});
 };
 export const conflict = (code: string): never => {
   throw new DomainError('conflict', code);

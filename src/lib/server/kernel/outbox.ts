@@ -10,7 +10,16 @@ export type JobPayloads = {
   'digest.build': { userId: string; at: string };
   /** Send what waited in a member's merge window for one discussion or room, as one mail. */
   'mail.flush': { userId: string; subjectId: string };
+  /** One notification to one device (a Web Push subscription), already in the member's language. */
+  'push.send': { subscriptionId: string; payload: PushPayload; urgency: 'high' | 'normal'; topic?: string };
+  /** Housekeeping (jobs/maintenance.ts): unused uploads, old idempotency keys. One per hour. */
+  'maintenance.sweep': { at: string };
 };
+
+/** What the service worker receives: a notification to show, or notifications to close. */
+export type PushPayload =
+  | { type: 'notify'; title: string; body: string; url: string; tag: string; notificationId: string; icon?: string }
+  | { type: 'clear'; tags: string[] };
 export type JobKind = keyof JobPayloads;
 
 /** An outgoing mail, fully rendered at enqueue time so a retry sends the same bytes. */

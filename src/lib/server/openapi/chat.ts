@@ -40,9 +40,25 @@ const fragment: Fragment = {
     },
     '/chat/messages/{id}/reactions': { parameters: [message], post: { tags, summary: 'Add or remove your reaction', requestBody: body(ReactInput.omit({ messageId: true })), responses: { '200': ok('`{ message, seq }`'), ...errorResponses } } },
     '/chat/messages/{id}/discussion': { parameters: [message], post: { tags, summary: 'Make a discussion from a chat message', requestBody: body(ToDiscussionInput.omit({ messageId: true })), responses: { '201': ok('`{ discussionId, url }`'), ...errorResponses } } },
+    '/chat/unread': {
+      get: {
+        tags,
+        summary: 'Your chats with unread messages: group chats and direct conversations, latest first',
+        description: 'What the navigation counts. Live: the WebSocket sends `notice {kind: "chat.message_posted", room, group}` when one of them gets a message (for a group, to connections that `watch` it).',
+        responses: { '200': ok('`{ total, chats: [{ roomId, kind, title, url, unread, lastActivityAt, group }], groupIds }`'), ...errorResponses },
+      },
+    },
+    '/chat/people': {
+      get: {
+        tags,
+        summary: 'Members whose name or handle contains q, best first (to pick people for a conversation)',
+        parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' }, description: 'Part of a name or handle; case and accents are ignored' }, q('limit', '1–20, default 8')],
+        responses: { '200': ok('`{ items: [{ id, name, handle, avatarFileId }] }`'), ...errorResponses },
+      },
+    },
     '/chat/direct': {
       get: { tags, summary: 'Your direct conversations, latest first', parameters: [{ name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: 'The `next` cursor of the previous page' }], responses: { '200': ok('`{ conversations, next }` with unread counts'), ...errorResponses } },
-      post: { tags, summary: 'Open (or find) a conversation with members', requestBody: body(OpenDirectInput), responses: { '200': ok('`{ roomId, created }`'), ...errorResponses } },
+      post: { tags, summary: 'Open (or find) a conversation with members', description: 'Name them by `handles` or by `people` (member ids), or both.', requestBody: body(OpenDirectInput), responses: { '200': ok('`{ roomId, created }`'), ...errorResponses } },
     },
   },
   schemas: {

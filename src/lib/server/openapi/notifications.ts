@@ -66,6 +66,17 @@ const fragment: Fragment = {
         responses: { '200': { description: 'The new unread count', content: json({ type: 'object', properties: { unread: { type: 'integer' } } }) }, ...errorResponses },
       },
     },
+    '/me/devices': {
+      get: { tags: ['notifications'], summary: 'Your devices that ring (Web Push), and the server’s public VAPID key', responses: { '200': { description: 'Devices', content: json({ type: 'object', properties: { publicKey: { type: 'string' }, items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, service: { type: 'string' }, createdAt: { type: 'string' }, lastUsedAt: { type: ['string', 'null'] } } } } } }) }, ...errorResponses } },
+      post: { tags: ['notifications'], summary: 'Turn notifications on for a device: the browser’s PushSubscription as JSON (endpoint of a known push service, keys.p256dh, keys.auth), optional name', requestBody: { required: true, content: json({ type: 'object', required: ['endpoint', 'keys'], properties: { endpoint: { type: 'string', format: 'uri' }, keys: { type: 'object', properties: { p256dh: { type: 'string' }, auth: { type: 'string' } } }, name: { type: 'string', maxLength: 60 } } }) }, responses: { '201': { description: 'The device' }, ...errorResponses } },
+    },
+    '/me/devices/{id}': {
+      patch: { tags: ['notifications'], summary: 'Rename one of your devices', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: true, content: json({ type: 'object', properties: { name: { type: 'string', maxLength: 60 } } }) }, responses: { '200': { description: 'Renamed' }, ...errorResponses } },
+      delete: { tags: ['notifications'], summary: 'Remove one of your devices: it rings no more', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Removed' }, ...errorResponses } },
+    },
+    '/me/devices/unsubscribe': {
+      post: { tags: ['notifications'], summary: 'This browser unsubscribed: forget it by its endpoint', requestBody: { required: true, content: json({ type: 'object', properties: { endpoint: { type: 'string' } } }) }, responses: { '200': { description: 'Forgotten' }, ...errorResponses } },
+    },
     '/me/notifications/preferences': {
       get: { tags: ['notifications'], summary: 'Your choice for each reason and channel, and your quiet hours', responses: { '200': { description: 'Preferences', content: json(ref('Preferences')) }, ...errorResponses } },
       put: { tags: ['notifications'], summary: 'Change any choices and quiet hours', requestBody: { required: true, content: json(z.toJSONSchema(PreferencesInput, { io: 'input' })) }, responses: { '200': { description: 'Preferences', content: json(ref('Preferences')) }, ...errorResponses } },

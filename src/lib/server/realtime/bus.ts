@@ -11,7 +11,7 @@ export type BusMessage =
   | { t: 'presence'; room: string; users: Person[] }
   | { t: 'presence-all'; rooms: Record<string, Person[]> }
   /** A group's content changed (live pages refresh): ids only, filtered by who watches the group. */
-  | { t: 'notice'; group: string; kind: string; ids: Record<string, string> }
+  | { t: 'notice'; group: string; kind: string; ids: Record<string, string>; actor?: string | null }
   /** A frame for every open connection of one member (their inbox count, read marks). */
   | { t: 'user'; user: string; frame: string }
   | { t: 'hello' };

@@ -73,14 +73,16 @@ export class Hub {
    * commit (through the bus: at once across processes). Notices carry ids only; listeners
    * were checked with `group.read` when they started watching.
    */
-  publishNotice(groupId: string, kind: string, ids: Record<string, string>) {
-    this.bus.publish({ t: 'notice', group: groupId, kind, ids });
+  publishNotice(groupId: string, kind: string, ids: Record<string, string>, actor: string | null = null) {
+    this.bus.publish({ t: 'notice', group: groupId, kind, ids, actor });
   }
-  private groupNotice(groupId: string, kind: string, ids: Record<string, string>) {
+  private groupNotice(groupId: string, kind: string, ids: Record<string, string>, actor: string | null) {
     const set = this.topics.get(groupId);
     if (!set?.size) return;
-    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId: ids.discussionId ?? null, ids }));
-    for (const l of set) l.push(frame);
+    const frame = Buffer.from(JSON.stringify({ type: 'notice', group: groupId, kind, discussionId: ids.discussionId ?? null, room: ids.roomId ?? null, ids }));
+    // A new chat message is no news to its author (their unread counts do not change).
+    const skip = kind.startsWith('chat.') ? actor : null;
+    for (const l of set) if (l.userId !== skip) l.push(frame);
   }
 
   /** Every open connection of each member, on this process. */
@@ -259,7 +261,7 @@ export class Hub {
         return;
       }
       case 'notice':
-        this.groupNotice(e.group, e.kind, e.ids);
+        this.groupNotice(e.group, e.kind, e.ids, e.actor ?? null);
         return;
       case 'user': {
         const set = this.people.get(e.user);

@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { emoji } from '../domain/chat/schemas';
+import { text } from '../kernel/validate';
 
 /**
  * WebSocket frames from clients: JSON objects with a `type`. Field contents (message body,
  * idempotency key, ids) are validated again by the chat service with its own schemas;
  * `ref` is echoed in the answer so a client can match acks and errors to its frames.
  */
-const id = z.string().max(64);
-const ref = z.string().max(64).optional();
+const id = text().max(64);
+const ref = text().max(64).optional();
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), rooms: z.record(id, seq).refine((r) => Object.keys(r).length <= 200, 'too_many_rooms'), ref }),
   z.object({ type: z.literal('unsubscribe'), room: id, ref }),
-  z.object({ type: z.literal('send'), room: id, key: z.string().max(64), body: z.string(), parentId: id.nullish(), ref }),
-  z.object({ type: z.literal('edit'), id, body: z.string(), ref }),
+  z.object({ type: z.literal('send'), room: id, key: text().max(64), body: text(), parentId: id.nullish(), ref }),
+  z.object({ type: z.literal('edit'), id, body: text(), ref }),
   z.object({ type: z.literal('delete'), id, ref }),
   z.object({ type: z.literal('react'), id, emoji: emoji, on: z.boolean().default(true), ref }),
   z.object({ type: z.literal('typing'), room: id }),
@@ -41,6 +42,8 @@ export type ServerFrame =
   | { type: 'watching'; groups: string[]; ref?: string }
   | { type: 'unwatched'; group: string; reason: string }
   | { type: 'notice'; group: string; kind: string; discussionId: string | null }
+  /** A chat has a new message (`room`; `group` null for a direct conversation): unread counts changed. */
+  | { type: 'notice'; group: string | null; kind: 'chat.message_posted'; room: string; discussionId: null }
   | { type: 'error'; code: string; message: string; ref?: string };
 
 /** Limits of one connection; the defaults suit people, a benchmark may raise the rate. */

@@ -215,7 +215,7 @@ describe.each(engines)('WebSocket chat (%s)', (engine) => {
     b.send({ type: 'watch', groups: [r.g.id, 'no-such-group'], ref: 'w' });
     expect(await b.next((f) => f.type === 'watching' && f.ref === 'w')).toMatchObject({ groups: [r.g.id] });
     const d = await app.discussions.create(await r.anne.actor(), { groupSlug: r.g.slug, title: 'Stand on Saturday', body: 'Who comes?' });
-    expect(await b.next((f) => f.type === 'notice' && f.kind === 'discussion.started')).toEqual({ type: 'notice', group: r.g.id, kind: 'discussion.started', discussionId: d.id, ids: { discussionId: d.id } });
+    expect(await b.next((f) => f.type === 'notice' && f.kind === 'discussion.started')).toEqual({ type: 'notice', group: r.g.id, kind: 'discussion.started', discussionId: d.id, room: null, ids: { discussionId: d.id } });
     await app.discussions.reply(await r.anne.actor(), { discussionId: d.id, body: 'Me' });
     await b.next((f) => f.type === 'notice' && f.kind === 'comment.posted' && f.discussionId === d.id);
     await new Promise((res) => setTimeout(res, 250));
@@ -228,5 +228,27 @@ describe.each(engines)('WebSocket chat (%s)', (engine) => {
     await app.discussions.reply(await r.anne.actor(), { discussionId: d.id, body: 'Still here' });
     await new Promise((res) => setTimeout(res, 300));
     expect(b.frames.filter((f) => f.type === 'notice').length).toBe(before);
+  });
+  it('tells members that a chat has a new message (unread counts), never the author nor outsiders', async () => {
+    const r = await room('closed');
+    const carl = await chatUser(app, { name: 'Carl', locale: 'nl' });
+    const a = await connect(r.ca);
+    const b = await connect(r.cb);
+    const c = await connect(await sessionFor(app, carl.id));
+    for (const x of [a, b]) {
+      x.send({ type: 'watch', groups: [r.g.id], ref: 'w' });
+      await x.next((f) => f.type === 'watching' && f.ref === 'w');
+    }
+    // A group's chat: to those who watch the group, without subscribing to the room.
+    await app.chat.send(await r.anne.actor(), { roomId: r.roomId, key: key(), body: 'Stand at 9?' });
+    expect(await b.next((f) => f.type === 'notice' && f.kind === 'chat.message_posted')).toMatchObject({ type: 'notice', group: r.g.id, kind: 'chat.message_posted', room: r.roomId, discussionId: null });
+    // A direct conversation: to the participants' connections, whatever they watch.
+    const dm = await app.chat.openDirect(await r.anne.actor(), { people: carl.id });
+    await app.chat.send(await r.anne.actor(), { roomId: dm.roomId, key: key(), body: 'psst' });
+    expect(await c.next((f) => f.type === 'notice' && f.room === dm.roomId)).toEqual({ type: 'notice', group: null, kind: 'chat.message_posted', room: dm.roomId, discussionId: null });
+    await new Promise((res) => setTimeout(res, 300));
+    expect(a.frames.some((f) => f.type === 'notice' && f.kind === 'chat.message_posted')).toBe(false);
+    expect(b.frames.some((f) => f.type === 'notice' && f.room === dm.roomId)).toBe(false);
+    expect(c.frames.some((f) => f.type === 'notice' && f.room === r.roomId)).toBe(false);
   });
 });

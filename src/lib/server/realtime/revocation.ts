@@ -6,6 +6,8 @@ const MEMBER_EVENTS = ['member.removed', 'member.left'];
 /** Event types after which some of a member's sessions or tokens may have ended: their sockets re-check their credential. */
 const CREDENTIAL_EVENTS = ['user.logged_out_everywhere', 'user.password_changed', 'user.password_reset', 'user.session_revoked', 'user.token_revoked', 'user.disabled'];
 const GROUP_EVENTS = ['group.updated', 'group.deleted'];
+/** Event types after which a chat has a new message (unread counts in the navigation and on home). */
+const CHAT_EVENTS = ['chat.message_posted'];
 
 /**
  * Tails the shared event log for membership and visibility changes, so a member removed
@@ -32,7 +34,7 @@ export function watchAccessChanges(
       const top = Number((await db.selectFrom('events').select(sql<number>`max(id)`.as('m')).executeTakeFirst())?.m ?? last);
       const rows = await db
         .selectFrom('events')
-        .select(['id', 'type', 'groupId', 'data'])
+        .select(['id', 'type', 'groupId', 'actorId', 'data'])
         .where('id', '>', last)
         .where('id', '<=', top)
         .where('type', 'in', [...MEMBER_EVENTS, ...CREDENTIAL_EVENTS, ...GROUP_EVENTS])

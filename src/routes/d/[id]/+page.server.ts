@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 
@@ -17,14 +17,14 @@ export const load: PageServerLoad = (event) =>
     const r = await open(event);
     // Tasks made from the discussion or its replies (chips with their live status), and "Make a task from this".
     const tasks = await event.locals.app.tasks.fromItems(event.locals.actor, { groupId: r.discussion.group.id, originIds: [r.discussion.id, ...r.comments.map((c) => c.id)] });
-    return { ...r, tasks, palette: REACTIONS, maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024) };
+    return { ...r, tasks, palette: REACTIONS, maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024), formKey: formKey() };
   });
 
 export const actions: Actions = {
   reply: async (event) => {
     const fd = await event.request.formData();
     const values = { body: String(fd.get('body') ?? '') };
-    const res = await formAction(event, () => event.locals.app.discussions.reply(event.locals.actor, { ...values, discussionId: event.params.id, files: fd.getAll('files') }), values);
+    const res = await formAction(event, () => event.locals.app.discussions.reply(event.locals.actor, { ...values, discussionId: event.params.id, files: fd.getAll('files'), key: fd.get('key') }), values);
     if (res && 'id' in res) redirect(303, safeRedirect(`/d/${event.params.id}?comment=${res.id}#c-${res.id}`, event.url));
     return res;
   },

@@ -1,5 +1,5 @@
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 
 /** A group's page: cover, description, links, working groups, and what the actor may do. */
 export const load: PageServerLoad = async (event) =>
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) =>
     const recent = overview.abilities['group.read'] ? await app.discussions.listForGroup(actor, { groupSlug: event.params.slug, limit: 5 }) : null;
     // The chat button and its unread badge, for those who may read the chat.
     const chatUnread = await app.chat.groupUnread(actor, { slug: event.params.slug });
-    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null, chatUnread };
+    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null, chatUnread, formKey: formKey() };
   });
 
 export const actions: Actions = {

@@ -1,11 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** The "new group" form; `?parent=<slug>` makes a working group of that group. */
 export const load: PageServerLoad = async (event) =>
-  loadOr404(event, () => event.locals.app.groups.newGroupForm(event.locals.actor, event.url.searchParams.get('parent')));
+  loadOr404(event, async () => ({ ...(await event.locals.app.groups.newGroupForm(event.locals.actor, event.url.searchParams.get('parent'))), formKey: formKey() }));
 
 export const actions: Actions = {
   default: async (event) => {

@@ -11,13 +11,14 @@ export const load: PageServerLoad = async (event) => {
   return { invitation: p, token: event.params.token };
 };
 
-const landing = (slug: string | null, here: URL) => safeRedirect(slug ? `/groups/${slug}` : '/', here);
+/** After joining: the group, with a welcome and a reply field; or home, with groups to join. */
+const landing = (slug: string | null) => (slug ? `/groups/${slug}?welcome=1` : '/?welcome=1');
 
 export const actions: Actions = {
   /** A signed-in member joins. */
   join: async (event) => {
     const res = await formAction(event, () => event.locals.app.groups.invitations.accept(event.locals.actor, { token: event.params.token }));
-    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug, event.url));
+    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug));
     return res;
   },
   /** A newcomer creates an account, is signed in and joins, in one step. */
@@ -32,7 +33,7 @@ export const actions: Actions = {
       },
       f,
     );
-    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug, event.url));
+    if (res && 'groupSlug' in res) redirect(303, landing(res.groupSlug));
     return res;
   },
 };

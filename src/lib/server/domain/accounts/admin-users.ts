@@ -3,14 +3,14 @@ import { inTx, type Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import { conflict, notFound } from '../../kernel/errors';
 import { recordEvent } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { fields, parse, text } from '../../kernel/validate';
 import { can, type Actor, type UserActor } from '../../policy';
 import { endCredentialsIn } from './sessions';
 
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'on']).transform((s) => s === '1' || s === 'true' || s === 'on')]);
-export const ListUsersInput = z.object({ after: z.string().max(100).optional(), q: z.string().trim().max(100, 'too_long').optional() });
-export const SetAdminInput = z.object({ userId: z.uuid('not_found'), isAdmin: flag });
-export const SetDisabledInput = z.object({ userId: z.uuid('not_found'), disabled: flag });
+export const ListUsersInput = z.object({ after: text().max(100).optional(), q: text().trim().max(100, 'too_long').optional() });
+export const SetAdminInput = z.object({ userId: fields.uuid, isAdmin: flag });
+export const SetDisabledInput = z.object({ userId: fields.uuid, disabled: flag });
 
 export type AdminUserView = { id: string; name: string; handle: string; email: string; isAdmin: boolean; disabled: boolean; createdAt: string; /** Mail to this address bounces. */ mailFailing: boolean };
 const PAGE = 50;

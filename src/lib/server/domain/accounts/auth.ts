@@ -4,7 +4,7 @@ import type { Tx } from '../../db/connect';
 import { forbidden, invalid, notFound } from '../../kernel/errors';
 import { hashSecret, newId, newSecret, type UserId } from '../../kernel/ids';
 import { enqueueJob, recordEvent } from '../../kernel/outbox';
-import { fields, parse } from '../../kernel/validate';
+import { fields, parse, secret, text } from '../../kernel/validate';
 import { hashPassword, verifyPassword } from './passwords';
 import { endCredentialsIn, endSessionIn, startSessionIn, type StartedSession } from './sessions';
 import { insertUser, isValidTimeZone } from './users';
@@ -27,17 +27,17 @@ export const RESET_MINUTES = 60;
  */
 export type ClientContext = { ip?: string; userAgent?: string; previousToken?: string | null; deviceCookie?: string | null; viaToken?: boolean };
 
-export const LoginInput = z.object({ email: fields.email, password: z.string().min(1, 'required').max(200, 'too_long') });
+export const LoginInput = z.object({ email: fields.email, password: secret().min(1, 'required').max(200, 'too_long') });
 /** `next`: where the login link leads after logging in (a path on this site; anything else is dropped). */
 export const EmailInput = z.object({ email: fields.email, next: z.unknown().optional() });
-export const TokenInput = z.object({ token: z.string().min(10, 'link_unknown').max(100, 'link_unknown') });
+export const TokenInput = z.object({ token: text().min(10, 'link_unknown').max(100, 'link_unknown') });
 export const ResetInput = TokenInput.extend({ password: fields.password });
 export const RegisterInput = z.object({
   email: fields.email,
   name: fields.name,
   password: fields.password,
   locale: fields.locale.default('fr'),
-  timeZone: z.string().refine(isValidTimeZone, 'bad_value').default('Europe/Brussels'),
+  timeZone: text().refine(isValidTimeZone, 'bad_value').default('Europe/Brussels'),
 });
 export type RegisterInput = z.input<typeof RegisterInput>;
 

@@ -3,7 +3,7 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { invalidField, notFound } from '../../kernel/errors';
 import { hashSecret } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
-import { fields, parse } from '../../kernel/validate';
+import { fields, parse, secret, text, visibleText } from '../../kernel/validate';
 import { authorize, can, type Actor, type UserActor } from '../../policy';
 import { renderMarkdown } from '../../markdown';
 import { hashPassword, verifyPassword } from './passwords';
@@ -13,17 +13,17 @@ import { endCredentialsIn } from './sessions';
 export const ProfileInput = z
   .object({
     name: fields.name,
-    handle: z.string().trim().toLowerCase().regex(/^[a-z0-9_]{2,30}$/, 'handle'),
+    handle: text().trim().toLowerCase().regex(/^[a-z0-9_]{2,30}$/, 'handle'),
     locale: fields.locale,
-    timeZone: z.string().refine(isValidTimeZone, 'bad_value'),
-    bio: z.string().trim().max(2000, 'too_long'),
+    timeZone: text().refine(isValidTimeZone, 'bad_value'),
+    bio: text().trim().max(2000, 'too_long'),
   })
   .partial();
 export const LocaleInput = z.object({ locale: fields.locale });
-export const AvatarInput = z.object({ fileId: z.uuid('not_found').nullable() });
-export const PasswordChangeInput = z.object({ currentPassword: z.string().max(200, 'too_long').default(''), password: fields.password });
-export const IdInput = z.object({ id: z.string().min(1, 'not_found').max(100, 'not_found') });
-export const HandleInput = z.object({ handle: z.string().trim().toLowerCase().max(30, 'not_found') });
+export const AvatarInput = z.object({ fileId: fields.uuid.nullable() });
+export const PasswordChangeInput = z.object({ currentPassword: secret().max(200, 'too_long').default(''), password: fields.password });
+export const IdInput = z.object({ id: text().min(1, 'not_found').max(100, 'not_found') });
+export const HandleInput = z.object({ handle: text().trim().toLowerCase().max(30, 'not_found') });
 
 /** The signed-in member as every page's layout needs it. */
 export type CurrentUser = { id: string; name: string; handle: string; email: string; isAdmin: boolean; locale: string; timeZone: string; avatarFileId: string | null };

@@ -3,7 +3,7 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { forbidden, invalidField, notFound } from '../../kernel/errors';
 import { hashSecret, newId, newSecret } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { parse, text, visibleText } from '../../kernel/validate';
 import { authorize, can, type Actor, type UserActor } from '../../policy';
 import type { TokenScope } from '../../db/schema';
 
@@ -17,7 +17,7 @@ export const DEFAULT_EXPIRY_DAYS = 90;
  * lifetime in days (30, 90 — the default — 365, or `null`/"never"). Forms send strings.
  */
 export const NewTokenInput = z.object({
-  name: z.string().trim().min(1, 'required').max(60, 'too_long'),
+  name: visibleText(1, 60),
   scope: z.enum(TOKEN_SCOPES, 'bad_value').default('read'),
   expiresInDays: z
     .union([z.literal(TOKEN_EXPIRY_DAYS), z.null(), z.enum(['30', '90', '365', 'never'])], 'bad_value')
@@ -27,7 +27,7 @@ export const NewTokenInput = z.object({
 export type TokenView = { id: string; name: string; scope: TokenScope; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; expired: boolean };
 export type NewTokenView = TokenView & { /** `ruche_…`: shown in this answer only, stored hashed. */ token: string };
 
-const IdInput = z.object({ id: z.string().min(1, 'not_found').max(100, 'not_found') });
+const IdInput = z.object({ id: text().min(1, 'not_found').max(100, 'not_found') });
 const days = (v: z.infer<typeof NewTokenInput>['expiresInDays']): number | null => (v === null || v === 'never' ? null : Number(v));
 
 /** Personal access tokens: what a member's scripts use for the API and the WebSocket. */

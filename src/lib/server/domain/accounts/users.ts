@@ -3,27 +3,26 @@ import type { Deps } from '../../kernel/deps';
 import type { Tx } from '../../db/connect';
 import { invalidField } from '../../kernel/errors';
 import { newId, type UserId } from '../../kernel/ids';
-import { fields, parse } from '../../kernel/validate';
+import { fields, parse, text } from '../../kernel/validate';
 import { hashPassword } from './passwords';
 
 export const NewUserInput = z.object({
   email: fields.email,
   name: fields.name,
   password: fields.password.optional(),
-  handle: z
-    .string()
+  handle: text()
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9_]{2,30}$/, 'handle')
     .optional(),
   locale: fields.locale.default('fr'),
-  timeZone: z.string().default('Europe/Brussels'),
+  timeZone: text().default('Europe/Brussels'),
   isAdmin: z.boolean().default(false),
 });
 export type NewUserInput = z.input<typeof NewUserInput>;
 
-/** A handle from a name: "Anne-Marie Dupont" → "annemarie_dupont", made unique with a number. */
-export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
+/** The handle a name gives when it is free: "Anne-Marie Dupont" → "anne_marie_dupont". */
+export function handleFromName(wanted: string): string {
   const base =
     wanted
       .normalize('NFD')
@@ -32,7 +31,12 @@ export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_+|_+$/g, '')
       .slice(0, 24) || 'member';
-  const padded = base.length < 2 ? base + '_1' : base;
+  return base.length < 2 ? base + '_1' : base;
+}
+
+/** A handle from a name, made unique with a number: "anne_marie_dupont2". */
+export async function uniqueHandle(db: Tx, wanted: string): Promise<string> {
+  const padded = handleFromName(wanted);
   for (let i = 0; i < 1000; i++) {
     const h = i === 0 ? padded : `${padded}${i + 1}`;
     const taken = await db.selectFrom('users').select('id').where('handle', '=', h).executeTakeFirst();
@@ -53,8 +57,10 @@ export const isValidTimeZone = (tz: string) => {
 /**
  * Creates a user inside the caller's transaction. Used by first-run setup, the CLI,
  * registration and invitation acceptance, so the rules on emails and handles live once.
+ * `passwordHash`, when given, is `hashPassword(raw.password)` computed before the
+ * transaction: argon2 takes tens of milliseconds, better not spent holding the write lock.
  */
-export async function insertUser(deps: Deps, db: Tx, raw: NewUserInput): Promise<{ id: UserId; handle: string }> {
+export async function insertUser(deps: Deps, db: Tx, raw: NewUserInput, passwordHash?: string): Promise<{ id: UserId; handle: string }> {
   const input = parse(NewUserInput, raw);
   if (!isValidTimeZone(input.timeZone)) invalidField('timeZone', 'bad_value');
   const existing = await db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
@@ -71,7 +77,7 @@ export async function insertUser(deps: Deps, db: Tx, raw: NewUserInput): Promise
       email: input.email,
       name: input.name,
       handle,
-      passwordHash: input.password ? await hashPassword(input.password) : null,
+      passwordHash: input.password ? (passwordHash ?? (await hashPassword(input.password))) : null,
       isAdmin: input.isAdmin ? 1 : 0,
       locale: input.locale,
       timeZone: input.timeZone,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Deps } from '../../kernel/deps';
-import { inTx } from '../../kernel/deps';
+import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { invalidField, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
@@ -9,7 +9,9 @@ import { can, authorize, isUser, type Actor } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';
 import { advanceRead, authorizeRoom, canPostRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
 import { markRead } from '../notifications';
-import { GroupRoomInput, HistoryInput, ListDirectInput, OpenDirectInput } from './schemas';
+import { GroupRoomInput, HistoryInput, ListDirectInput } from './schemas';
+import { createDirect } from './direct';
+import { createUnread, settleFloor } from './unread';
 
 /** What a chat page shows: the last messages (or a window), cursors and what the member may do. */
 export type RoomPage = {
@@ -30,7 +32,16 @@ export function createChatQueries(deps: Deps) {
 
   async function readState(room: RoomRow, actor: Actor) {
     if (!isUser(actor)) return { readSeq: room.lastSeq, unread: 0 };
-    const p = await db.selectFrom('chatParticipants').select(['readSeq', 'readCount']).where('roomId', '=', room.id).where('userId', '=', actor.userId).executeTakeFirst();
+    const cursor = () => db.selectFrom('chatParticipants').select(['readSeq', 'readCount']).where('roomId', '=', room.id).where('userId', '=', actor.userId).executeTakeFirst();
+    let p = await cursor();
+    if (!p && room.group) {
+      // A member's first visit: what was written before they joined counts as read.
+      const m = await db.selectFrom('memberships').select('createdAt').where('groupId', '=', room.group.id).where('userId', '=', actor.userId).executeTakeFirst();
+      if (m) {
+        await settleFloor(db, room.id, actor.userId, m.createdAt, clock.now().toISOString());
+        p = await cursor();
+      }
+    }
     return { readSeq: p?.readSeq ?? 0, unread: Math.max(0, room.messageCount - (p?.readCount ?? 0)) };
   }
 
@@ -73,6 +84,9 @@ export function createChatQueries(deps: Deps) {
   }
 
   return {
+    ...createDirect(deps),
+    ...createUnread(deps),
+
     /** A group's chat page (the room is created on first visit). Hidden groups are "not found". */
     async groupChat(actor: Actor, raw: unknown, window: unknown = {}): Promise<RoomPage> {
       const { slug } = parse(GroupRoomInput, raw);
@@ -95,70 +109,6 @@ export function createChatQueries(deps: Deps) {
       const room = await roomOr404(db, input.roomId);
       authorizeRoom(actor, room, 'read');
       return { messages: await messagesPage(db, room.id, input) };
-    },
-
-    /**
-     * Opens the direct conversation between the actor and the members named by handle:
-     * the same people always find the same conversation.
-     */
-    async openDirect(actor: Actor, raw: unknown): Promise<{ roomId: string; created: boolean }> {
-      const input = parse(OpenDirectInput, raw);
-      if (!isUser(actor)) return unauthenticated();
-      authorize(actor, 'dm.start');
-      const users = await db.selectFrom('users').select(['id', 'handle']).where('handle', 'in', input.handles).where('disabledAt', 'is', null).execute();
-      const missing = input.handles.filter((h) => !users.some((u) => u.handle === h));
-      if (missing.length) invalidField('handles', 'unknown_handle', { handle: missing[0] });
-      const ids = [...new Set([actor.userId as string, ...users.map((u) => u.id)])].sort();
-      if (ids.length < 2) invalidField('handles', 'required');
-      const key = ids.join(',');
-      const existing = await db.selectFrom('chatRooms').select('id').where('directKey', '=', key).executeTakeFirst();
-      if (existing) return { roomId: existing.id, created: false };
-      const now = clock.now().toISOString();
-      const id = newId();
-      try {
-        await inTx(deps, async (tx) => {
-          await tx.insertInto('chatRooms').values({ id, kind: 'direct', groupId: null, directKey: key, title: input.title, lastSeq: 0, messageCount: 0, createdBy: actor.userId, createdAt: now, lastActivityAt: now }).execute();
-          await tx.insertInto('chatParticipants').values(ids.map((userId) => ({ roomId: id, userId, joinedAt: now, readSeq: 0, readCount: 0 }))).execute();
-          await recordEvent(tx, { type: 'chat.direct_opened', actorId: actor.userId, data: { roomId: id } }, clock.now());
-        });
-      } catch (e) {
-        const again = await db.selectFrom('chatRooms').select('id').where('directKey', '=', key).executeTakeFirst();
-        if (again) return { roomId: again.id, created: false };
-        throw e;
-      }
-      return { roomId: id, created: true };
-    },
-
-    /** Unread messages over all the actor's direct conversations (the navigation's badge); 0 for visitors. */
-    async directUnreadTotal(actor: Actor): Promise<number> {
-      if (!isUser(actor)) return 0;
-      const r = await db
-        .selectFrom('chatParticipants as me')
-        .innerJoin('chatRooms', 'chatRooms.id', 'me.roomId')
-        .select(sql<number>`coalesce(sum(case when chat_rooms.message_count > me.read_count then chat_rooms.message_count - me.read_count else 0 end), 0)`.as('n'))
-        .where('me.userId', '=', actor.userId)
-        .where('chatRooms.kind', '=', 'direct')
-        .executeTakeFirst();
-      return Number(r?.n ?? 0);
-    },
-
-    /**
-     * A group chat's unread count for the actor (the group page's badge): null when the actor
-     * may not read the chat, 0 for visitors and before the room exists.
-     */
-    async groupUnread(actor: Actor, raw: unknown): Promise<number | null> {
-      const { slug } = parse(GroupRoomInput, raw);
-      const g = await groupSeenBySlug(db, actor, slug);
-      if (!can(actor, 'chat.read', { id: g.id, visibility: g.visibility, parentId: g.parentId })) return null;
-      if (!isUser(actor)) return 0;
-      const r = await db
-        .selectFrom('chatRooms')
-        .leftJoin('chatParticipants as me', (j) => j.onRef('me.roomId', '=', 'chatRooms.id').on('me.userId', '=', actor.userId))
-        .select(['chatRooms.messageCount', 'me.readCount'])
-        .where('chatRooms.groupId', '=', g.id)
-        .where('chatRooms.kind', '=', 'group')
-        .executeTakeFirst();
-      return r ? Math.max(0, Number(r.messageCount) - Number(r.readCount ?? 0)) : 0;
     },
 
     /** The actor's direct conversations, latest activity first (keyset on activity, id). */

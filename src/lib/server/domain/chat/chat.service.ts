@@ -19,7 +19,11 @@ export type { MessageView, RoomRow } from './chat.repo';
 export { MAX_MESSAGE_CHARS } from './schemas';
 
 /** Where committed chat events go (the realtime hub): called only after the commit. */
-export type ChatPublisher = { event(roomId: string, seq: number, frame: string): void };
+export type ChatPublisher = {
+  event(roomId: string, seq: number, frame: string): void;
+  /** A direct conversation has a new message: its other participants' pages recount their unread chats. */
+  direct?(userIds: string[], roomId: string): void;
+};
 export type SendResult = { message: MessageView; seq: number; duplicate: boolean };
 
 const isUniqueViolation = (e: unknown) => {
@@ -127,8 +131,11 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
           return ev;
         });
         publisher.event(room.id, out.seq, out.frame);
+        if (room.kind === 'direct') publisher.direct?.(room.participantIds.filter((p) => p !== actor.userId), room.id);
         return { message: out.message, seq: out.seq, duplicate: false };
       } catch (e) {
+        // Nothing was linked: the files stored for this try go (a twin may have won the key).
+        await files.dropUnlinked(fileIds);
         if (!isUniqueViolation(e)) throw e;
         const again = (await messageByKey(db, actor.userId, input.key)) ?? notFound();
         return { message: again, seq: again.seq, duplicate: true };
@@ -232,7 +239,7 @@ export function createChatService(deps: Deps, publisher: ChatPublisher = { event
       const quoted = m.body.split('\n').map((l) => `> ${l}`).join('\n');
       const body = `${quoted}\n\n— @${m.author.handle}, [chat](/groups/${room.group.slug}/chat#m-${m.id})`;
       discussions ??= createDiscussionsService(deps);
-      const d = await discussions.create(actor, { groupSlug: room.group.slug, title: input.title, body, files: [], fileIds: [] });
+      const d = await discussions.create(actor, { groupSlug: room.group.slug, title: input.title, body, files: [], fileIds: [], key: input.key });
       return { discussionId: d.id, url: `/d/${d.id}` };
     },
   };

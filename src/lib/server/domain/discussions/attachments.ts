@@ -11,7 +11,8 @@ export const formFiles = z
 
 /**
  * Stores the files of a form before the posting transaction, after the caller authorized
- * the post. Errors are reported on the form's `files` field.
+ * the post. Errors are reported on the form's `files` field. The caller drops what it stored
+ * if the post then fails (`files.dropUnlinked`).
  */
 export async function uploadAll(files: FilesService, actor: Actor, blobs: Blob[], groupId: string | null): Promise<string[]> {
   const ids: string[] = [];
@@ -20,6 +21,8 @@ export async function uploadAll(files: FilesService, actor: Actor, blobs: Blob[]
     try {
       ids.push((await files.upload(actor, { file, purpose: 'attachment', groupId })).id);
     } catch (e) {
+      // One refused file refuses the post: the ones stored before it go too.
+      await files.dropUnlinked(ids);
       if (isDomainError(e) && e.kind === 'invalid') throw new DomainError('invalid', e.code, e.issues.map((i) => ({ ...i, path: 'files' })), e.params);
       throw e;
     }

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/connect';
 import type { Comment } from '../../db/schema';
 import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { notFound, unauthenticated } from '../../kernel/errors';
 import { newId, type CommentId } from '../../kernel/ids';
 import { parse } from '../../kernel/validate';
@@ -90,7 +91,8 @@ export function createComments(deps: Deps, files: FilesService) {
       if (!isUser(actor)) return unauthenticated();
       const uploaded = await uploadAll(files, actor, input.files, d0.groupId);
       const id = newId<CommentId>();
-      await inTx(deps, async (tx) => {
+      // Sent twice with the same key: the first comment, nothing written (and this try's uploads dropped).
+      const first = await once(deps, { userId: actor.userId, key: input.key, scope: 'comment.create' }, async (tx) => {
         const d = await discussionOr404(tx, input.discussionId);
         authorize(actor, 'discussion.reply', discussionFacts(d));
         const now = clock.now().toISOString();
@@ -111,8 +113,9 @@ export function createComments(deps: Deps, files: FilesService) {
         const mentioned = await mentionedIds(tx, input.body, actor.userId);
         await dropDraft(tx, actor.userId, `comment:${d.id}`);
         await recordEvent(tx, { type: 'comment.posted', groupId: d.groupId, actorId: actor.userId, data: { discussionId: d.id, commentId: id, seq, mentioned } }, clock.now());
-      });
-      return commentView(db, files, actor, await commentOr404(db, id));
+        return id;
+      }).finally(() => files.dropUnlinked(uploaded));
+      return commentView(db, files, actor, await commentOr404(db, first));
     },
 
     /** One comment (API). */

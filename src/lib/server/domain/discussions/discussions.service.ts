@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { notFound, unauthenticated } from '../../kernel/errors';
 import { newId, type DiscussionId } from '../../kernel/ids';
 import { parse } from '../../kernel/validate';
@@ -58,7 +59,8 @@ export function createDiscussionsService(deps: Deps) {
       if (!isUser(actor)) return unauthenticated();
       const uploaded = await uploadAll(files, actor, input.files, g.id);
       const id = newId<DiscussionId>();
-      await inTx(deps, async (tx) => {
+      // Sent twice with the same key: the first discussion, nothing written (and this try's uploads dropped).
+      const first = await once(deps, { userId: actor.userId, key: input.key, scope: 'discussion.create' }, async (tx) => {
         const now = clock.now().toISOString();
         const seq = await nextSeq(tx, g.id, now);
         await tx
@@ -73,8 +75,9 @@ export function createDiscussionsService(deps: Deps) {
         const mentioned = await mentionedIds(tx, input.body, actor.userId);
         await dropDraft(tx, actor.userId, `discussion:${d.groupId}`);
         await recordEvent(tx, { type: 'discussion.started', groupId: g.id, actorId: actor.userId, data: { discussionId: id, seq, title: input.title, mentioned } }, clock.now());
-      });
-      return view(actor, (await discussionOr404(db, id)) as DiscussionRow);
+        return id;
+      }).finally(() => files.dropUnlinked(uploaded));
+      return view(actor, (await discussionOr404(db, first)) as DiscussionRow);
     },
 
     /**

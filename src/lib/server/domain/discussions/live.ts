@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Deps } from '../../kernel/deps';
-import { parse } from '../../kernel/validate';
+import { parse, text } from '../../kernel/validate';
 import { can, type Actor } from '../../policy';
 import { groupFacts } from '../groups/group';
 
-const WatchInput = z.object({ groupIds: z.array(z.string().max(64)).max(200) });
+const WatchInput = z.object({ groupIds: z.array(text().max(64)).max(200) });
 
 /** Event types after which a group's discussion pages, lists and counts look different. */
 export const LIVE_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields } from '../../kernel/validate';
+import { fields, idempotencyKey, text } from '../../kernel/validate';
 
 /**
  * Input schemas of the discussions feature, shared by form actions, the JSON API and the
@@ -7,7 +7,7 @@ import { fields } from '../../kernel/validate';
  */
 const id = fields.uuid;
 const fileIds = z
-  .union([z.array(z.string()), z.string()])
+  .union([z.array(text()), text()])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
 
@@ -15,10 +15,11 @@ export const REACTIONS = ['👍', '❤️', '😄', '🎉', '🤔', '👀'] as c
 export type ReactionEmoji = (typeof REACTIONS)[number];
 
 export const CreateDiscussionInput = z.object({
-  groupSlug: z.string().trim().min(1, 'required').max(100, 'not_found'),
+  groupSlug: text().trim().min(1, 'required').max(100, 'not_found'),
   title: fields.title,
   body: fields.body,
   fileIds,
+  key: idempotencyKey,
 });
 export const EditDiscussionInput = z.object({ discussionId: id, title: fields.title, body: fields.body });
 export const DiscussionRef = z.object({ discussionId: id });
@@ -31,37 +32,37 @@ export const OpenInput = DiscussionRef.extend({
 });
 export const ModerateInput = z.object({ discussionId: id, on: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true') });
 
-export const ReplyInput = z.object({ discussionId: id, body: fields.body, fileIds });
+export const ReplyInput = z.object({ discussionId: id, body: fields.body, fileIds, key: idempotencyKey });
 export const EditCommentInput = z.object({ commentId: id, body: fields.body });
 export const CommentRef = z.object({ commentId: id });
 
 export const ListInput = z.object({
-  groupSlug: z.string().trim().min(1, 'required').max(100, 'not_found'),
+  groupSlug: text().trim().min(1, 'required').max(100, 'not_found'),
   /** Opaque keyset cursor from the previous page (`lastActivityAt|id`). */
-  after: z.string().max(200).optional().nullable(),
+  after: text().max(200).optional().nullable(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
 export const ReactInput = z.object({ targetId: id, emoji: z.enum(REACTIONS, 'bad_value') });
 
-export const MarkAllReadInput = z.object({ groupSlug: z.string().trim().min(1, 'required').max(100, 'not_found') });
+export const MarkAllReadInput = z.object({ groupSlug: text().trim().min(1, 'required').max(100, 'not_found') });
 
-export const DraftKey = z.string().regex(/^(discussion|comment):[0-9a-f-]{36}$/i, 'not_found');
+export const DraftKey = text().regex(/^(discussion|comment):[0-9a-f-]{36}$/i, 'not_found');
 export const DraftInput = z.object({
   key: DraftKey,
-  title: z.string().max(200, 'too_long').default(''),
-  body: z.string().max(50_000, 'too_long').default(''),
+  title: text().max(200, 'too_long').default(''),
+  body: text().max(50_000, 'too_long').default(''),
 });
 
 export const SearchInput = z.object({
-  q: z.string().trim().max(200, 'too_long').default(''),
+  q: text().trim().max(200, 'too_long').default(''),
   /** Keyset cursor from the previous page (`createdAt|rowid`). */
-  after: z.string().max(200).optional().nullable(),
+  after: text().max(200).optional().nullable(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-export const PreviewInput = z.object({ body: z.string().max(50_000, 'too_long').default('') });
+export const PreviewInput = z.object({ body: text().max(50_000, 'too_long').default('') });
 export const MentionCandidatesInput = z.object({
-  groupSlug: z.string().trim().min(1, 'required').max(100, 'not_found'),
-  q: z.string().trim().max(30).default(''),
+  groupSlug: text().trim().min(1, 'required').max(100, 'not_found'),
+  q: text().trim().max(30).default(''),
 });

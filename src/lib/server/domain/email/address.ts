@@ -3,14 +3,14 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { notFound, rateLimited, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { enqueueJob, recordEvent } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { parse, text } from '../../kernel/validate';
 import { authorize, isUser, type Actor } from '../../policy';
 import { isLocale, translator } from '../../../i18n';
 import { renderSimpleMail } from '../../adapters/mail/render';
 import { LIMITS, blockedFor, mailKey, recordAttempt } from '../accounts/rate-limit';
 import { ADDRESS_LINK_HOURS, addressToken, mailSecret, parseAddressToken } from './tokens';
 
-const TokenInput = z.object({ token: z.string().max(100, 'link_unknown') });
+const TokenInput = z.object({ token: text().max(100, 'link_unknown') });
 
 /** What the confirmation link's page shows: whose address, and whether there is anything to do. */
 export type AddressLinkView = { email: string; state: 'valid' | 'done' | 'expired' };

@@ -3,6 +3,8 @@
  * fonts, no fixed backgrounds, `color-scheme: light dark`, so they read well on phones and in
  * dark mode. Callers pass translated strings and already-sanitized HTML bodies.
  */
+import { colon } from '../../adapters/mail/render';
+
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Makes the app's relative links (mentions, files) absolute, for a mail client. */
@@ -36,11 +38,12 @@ export function renderMail(m: { locale: string; title: string; blocks: Block[]; 
       text.push(`- ${b.title}${b.meta ? ` (${b.meta})` : ''}`, `  ${b.url}`);
       html.push(`<p style="margin:0 0 10px"><a href="${esc(b.url)}" style="font-weight:600">${esc(b.title)}</a>${b.meta ? `<br><span style="font-size:14px;opacity:.75">${esc(b.meta)}</span>` : ''}</p>`);
     } else {
-      text.push(`${b.label}: ${b.url}`, '');
+      text.push(`${b.label}${colon(m.locale)} ${b.url}`, '');
       html.push(`<p style="margin:16px 0"><a href="${esc(b.url)}" style="display:inline-block;background:#92400e;color:#ffffff;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600">${esc(b.label)}</a></p>`);
     }
   }
-  text.push('-- ', m.footer.text, ...m.footer.links.map((l) => `${l.label}: ${l.url}`));
+  // A link whose label is its address is written once.
+  text.push('-- ', m.footer.text, ...m.footer.links.map((l) => (l.label === l.url ? l.url : `${l.label}${colon(m.locale)} ${l.url}`)));
   const out = `<!doctype html><html lang="${esc(m.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark"><title>${esc(m.title)}</title></head>
 <body style="margin:0;padding:0;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:16px;line-height:1.5">
 <div style="max-width:600px;margin:0 auto;padding:16px">

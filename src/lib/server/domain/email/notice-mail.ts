@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { MailMessage } from '../../kernel/outbox';
-import { isLocale, translator, formatDate, type T } from '../../../i18n';
-import type { Notice, NoticeData, Recipient } from '../notifications';
+import { isLocale, translator, formatDate } from '../../../i18n';
+import { summaryText, type Notice, type Recipient } from '../notifications';
 import { absolutize, renderMail, type Block } from './mail-render';
 import { reasonUnsubscribeToken } from './reason-tokens';
 import { mailSecret, replyLocalPart, signActionLink, unsubscribeToken } from './tokens';
@@ -10,12 +10,7 @@ export const listId = (slug: string, domain: string) => `${slug}.${domain}`;
 /** A display name for a raw header: quoted ASCII, or an RFC 2047 encoded word. */
 const phrase = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '')}"` : `=?UTF-8?B?${Buffer.from(name).toString('base64')}?=`);
 
-/** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */
-export function summaryText(t: T, d: NoticeData, reason: string): string {
-  const specific = `${d.summary.key}.${reason}`;
-  const s = t(specific, d.summary.params);
-  return s === specific ? t(d.summary.key, d.summary.params) : s;
-}
+export { summaryText };
 
 /**
  * One mail about one notice, or about several of the same discussion or conversation (what

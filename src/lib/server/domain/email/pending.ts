@@ -5,7 +5,7 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { isDomainError, notFound, invalid } from '../../kernel/errors';
 import { newId, type UserId } from '../../kernel/ids';
 import { enqueueJob, recordEvent, type MailMessage } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { parse, text } from '../../kernel/validate';
 import { can } from '../../policy';
 import { isLocale, translator } from '../../../i18n';
 import { parseMail } from '../../adapters/mail/parse';
@@ -33,7 +33,7 @@ export type HeldTarget = { kind: 'reply'; discussionId: string } | { kind: 'disc
 export const attachmentsOf = (m: Pick<MailContent, 'attachments'>) =>
   m.attachments.filter((a) => !/^message\//i.test(a.contentType)).map((a) => new File([new Uint8Array(a.content)], a.filename || 'attachment', { type: a.contentType }));
 
-const TokenInput = z.object({ token: z.string().max(100, 'link_unknown') });
+const TokenInput = z.object({ token: text().max(100, 'link_unknown') });
 
 /** What the confirmation page shows before anything is posted. */
 export type HeldView = {

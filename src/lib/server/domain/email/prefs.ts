@@ -3,7 +3,7 @@ import type { Tx } from '../../db/connect';
 import type { EmailLevel } from '../../db/schema';
 import { inTx, type Deps } from '../../kernel/deps';
 import { notFound, unauthenticated } from '../../kernel/errors';
-import { parse } from '../../kernel/validate';
+import { parse, text } from '../../kernel/validate';
 import { recordEvent } from '../../kernel/outbox';
 import { authorize, isUser, type Actor } from '../../policy';
 import { findGroupBySlug, groupFacts } from '../groups/group';
@@ -21,10 +21,10 @@ export const SettingsInput = z.object({
   digestWeekday: z.coerce.number().int('bad_value').min(1, 'bad_value').max(7, 'bad_value'),
 });
 export const GroupLevelInput = z.object({
-  groupSlug: z.string().trim().min(1, 'required').max(100, 'not_found'),
+  groupSlug: text().trim().min(1, 'required').max(100, 'not_found'),
   level: z.enum([...LEVELS, 'default'], 'bad_value'),
 });
-const TokenInput = z.object({ token: z.string().max(200, 'not_found') });
+const TokenInput = z.object({ token: text().max(200, 'not_found') });
 
 /** A member's settings row, or the defaults. */
 export async function settingsOf(db: Tx, userId: string) {

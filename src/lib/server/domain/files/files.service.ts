@@ -6,7 +6,8 @@ import type { Tx } from '../../db/connect';
 import { invalidField, notFound, unauthenticated } from '../../kernel/errors';
 import { isUuid, newId, type FileId } from '../../kernel/ids';
 import { can, isUser, type Actor } from '../../policy';
-import type { FileRow, Visibility } from '../../db/schema';
+import type { Database, FileRow, Visibility } from '../../db/schema';
+import type { SelectQueryBuilder } from 'kysely';
 import { canReadRoom, findRoom } from '../chat/chat.repo';
 
 /** What pages and the API show of a stored file. */
@@ -53,6 +54,43 @@ const EXT_TYPES: Record<string, string> = {
 };
 const IMAGE_MAX_BYTES = 8 * 1024 * 1024;
 const SHARP_FORMAT_MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
+
+/** Uploads nothing references are kept this long before the sweep removes them. */
+export const SWEEP_GRACE_MS = 86_400_000;
+const SWEEP_BATCH = 500;
+
+function removeQuietly(p: string) {
+  try {
+    fs.rmSync(p, { force: true });
+  } catch {
+    // Left for the next sweep.
+  }
+}
+
+/**
+ * Deletes the files chosen by `narrow` that nothing references: no discussion, comment or
+ * chat message, no member's avatar, no group's cover. One statement, so a post linking one
+ * of them at the same moment either wins and keeps it, or finds it gone and fails cleanly.
+ * Returns the ids deleted.
+ */
+async function deleteUnlinked(db: Tx, narrow: (q: SelectQueryBuilder<Database, 'files', {}>) => SelectQueryBuilder<Database, 'files', {}>) {
+  const unreferenced = (q: SelectQueryBuilder<Database, 'files', {}>) =>
+    q
+      .where('files.discussionId', 'is', null)
+      .where('files.commentId', 'is', null)
+      .where('files.chatMessageId', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.avatarFileId', '=', 'files.id'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('groups').select('groups.id').whereRef('groups.coverFileId', '=', 'files.id'))));
+  const chosen = unreferenced(narrow(db.selectFrom('files'))).select('files.id');
+  return db
+    .deleteFrom('files')
+    .where('files.id', 'in', chosen)
+    .where('files.discussionId', 'is', null)
+    .where('files.commentId', 'is', null)
+    .where('files.chatMessageId', 'is', null)
+    .returning('files.id')
+    .execute();
+}
 
 export type UploadInput = { file: File | Blob & { name?: string }; purpose: Purpose; groupId?: string | null };
 
@@ -104,6 +142,40 @@ export function createFilesService(deps: Deps) {
     taskCommentId: f.taskCommentId ?? null,
   });
 
+  /** Both stored variants of a file, if present. */
+  const removeStored = (id: string) => {
+    removeQuietly(pathOf(id, 'original'));
+    removeQuietly(pathOf(id, 'preview'));
+  };
+
+  /** Files on disk older than `beforeMs` whose row does not exist, and leftover temporary files. */
+  async function sweepStrays(beforeMs: number): Promise<number> {
+    if (!fs.existsSync(dir)) return 0;
+    let n = 0;
+    for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!sub.isDirectory()) continue;
+      const subDir = path.join(dir, sub.name);
+      const byId = new Map<string, string[]>();
+      for (const name of fs.readdirSync(subDir)) {
+        const p = path.join(subDir, name);
+        const st = fs.statSync(p, { throwIfNoEntry: false });
+        if (!st || st.mtimeMs >= beforeMs) continue;
+        const id = name.split('.')[0];
+        if (name.endsWith('.tmp') || !isUuid(id)) {
+          removeQuietly(p);
+          n++;
+        } else byId.set(id, [...(byId.get(id) ?? []), p]);
+      }
+      const ids = [...byId.keys()];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const known = new Set((await db.selectFrom('files').select('id').where('id', 'in', chunk).execute()).map((r) => r.id));
+        for (const id of chunk) if (!known.has(id)) for (const p of byId.get(id)!) (removeQuietly(p), n++);
+      }
+    }
+    return n;
+  }
+
   function writeAtomic(p: string, data: Buffer) {
     fs.mkdirSync(path.dirname(p), { recursive: true });
     const tmp = `${p}.${process.pid}.tmp`;
@@ -131,60 +203,106 @@ export function createFilesService(deps: Deps) {
       let stored = buf;
       let name = rawName;
 
-      if (input.purpose !== 'attachment' || IMAGE_TYPES.has(mime)) {
-        let meta: Metadata;
-        try {
-          meta = await sharp(buf, { limitInputPixels: 50_000_000 }).metadata();
-        } catch {
-          return invalidField('file', 'file_type');
+      // Whatever this upload wrote is removed if it ends in an error: no bytes without a row.
+      const written: string[] = [];
+      const write = (p: string, data: Buffer) => {
+        written.push(p);
+        writeAtomic(p, data);
+      };
+      try {
+        if (input.purpose !== 'attachment' || IMAGE_TYPES.has(mime)) {
+          let meta: Metadata;
+          try {
+            meta = await sharp(buf, { limitInputPixels: 50_000_000 }).metadata();
+          } catch {
+            return invalidField('file', 'file_type');
+          }
+          const real = SHARP_FORMAT_MIME[meta.format ?? ''];
+          if (!real) invalidField('file', 'file_type');
+          mime = real;
+          if (input.purpose === 'avatar') {
+            stored = await sharp(buf).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
+            mime = 'image/webp';
+            width = height = 256;
+            name = 'avatar.webp';
+          } else if (input.purpose === 'cover') {
+            stored = await sharp(buf).rotate().resize(1200, 400, { fit: 'cover' }).webp({ quality: 80 }).toBuffer();
+            mime = 'image/webp';
+            width = 1200;
+            height = 400;
+            name = 'cover.webp';
+          } else {
+            const rotated = sharp(buf).rotate();
+            const m2 = await rotated.metadata();
+            width = m2.autoOrient?.width ?? meta.width ?? null;
+            height = m2.autoOrient?.height ?? meta.height ?? null;
+            const preview = await sharp(buf).rotate().resize({ width: 800, height: 800, fit: 'inside', withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+            write(pathOf(id, 'preview'), preview);
+            hasPreview = 1;
+          }
+        } else if (!DOC_TYPES.has(mime)) {
+          invalidField('file', 'file_type');
         }
-        const real = SHARP_FORMAT_MIME[meta.format ?? ''];
-        if (!real) invalidField('file', 'file_type');
-        mime = real;
-        if (input.purpose === 'avatar') {
-          stored = await sharp(buf).rotate().resize(256, 256, { fit: 'cover' }).webp({ quality: 82 }).toBuffer();
-          mime = 'image/webp';
-          width = height = 256;
-          name = 'avatar.webp';
-        } else if (input.purpose === 'cover') {
-          stored = await sharp(buf).rotate().resize(1200, 400, { fit: 'cover' }).webp({ quality: 80 }).toBuffer();
-          mime = 'image/webp';
-          width = 1200;
-          height = 400;
-          name = 'cover.webp';
-        } else {
-          const rotated = sharp(buf).rotate();
-          const m2 = await rotated.metadata();
-          width = m2.autoOrient?.width ?? meta.width ?? null;
-          height = m2.autoOrient?.height ?? meta.height ?? null;
-          const preview = await sharp(buf).rotate().resize({ width: 800, height: 800, fit: 'inside', withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
-          writeAtomic(pathOf(id, 'preview'), preview);
-          hasPreview = 1;
-        }
-      } else if (!DOC_TYPES.has(mime)) {
-        invalidField('file', 'file_type');
-      }
 
-      writeAtomic(pathOf(id, 'original'), stored);
-      await db
-        .insertInto('files')
-        .values({
-          id,
-          ownerId,
-          purpose: input.purpose,
-          groupId: input.groupId ?? null,
-          discussionId: null,
-          commentId: null,
-          name,
-          mime,
-          size: stored.length,
-          width,
-          height,
-          hasPreview,
-          createdAt: clock.now().toISOString(),
-        })
-        .execute();
+        write(pathOf(id, 'original'), stored);
+        await db
+          .insertInto('files')
+          .values({
+            id,
+            ownerId,
+            purpose: input.purpose,
+            groupId: input.groupId ?? null,
+            discussionId: null,
+            commentId: null,
+            name,
+            mime,
+            size: stored.length,
+            width,
+            height,
+            hasPreview,
+            createdAt: clock.now().toISOString(),
+          })
+          .execute();
+      } catch (e) {
+        for (const p of written) removeQuietly(p);
+        throw e;
+      }
       return view((await db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as FileRow);
+    },
+
+    /**
+     * Removes, rows and bytes, those of `ids` that are still linked to nothing: called after
+     * a post that stored its uploads first, so a post that failed or was a repeat leaves no
+     * orphan behind. Linked files (the post went through) are kept. Never throws: what it
+     * cannot remove, the sweep removes later.
+     */
+    async dropUnlinked(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      try {
+        const gone = await deleteUnlinked(db, (q) => q.where('files.id', 'in', ids));
+        for (const f of gone) removeStored(f.id);
+      } catch (e) {
+        deps.log(`files: could not drop unlinked uploads: ${(e as Error).message}`);
+      }
+    },
+
+    /**
+     * The maintenance sweep: deletes the uploads nothing references any more, older than
+     * `graceMs` (a day by default, so an upload made before its post is not taken away):
+     * attachments linked to no discussion, comment or chat message, avatars no member
+     * shows, covers no group shows; then bytes on disk that have no row (a crash between
+     * writing and recording). Returns how many rows and stray files went.
+     */
+    async sweep(graceMs = SWEEP_GRACE_MS): Promise<{ rows: number; strays: number }> {
+      const before = new Date(clock.now().getTime() - graceMs).toISOString();
+      let rows = 0;
+      for (;;) {
+        const gone = await deleteUnlinked(db, (q) => q.where('files.createdAt', '<', before).orderBy('files.createdAt').limit(SWEEP_BATCH));
+        for (const f of gone) removeStored(f.id);
+        rows += gone.length;
+        if (gone.length < SWEEP_BATCH) break;
+      }
+      return { rows, strays: await sweepStrays(Date.parse(before)) };
     },
 
     /**

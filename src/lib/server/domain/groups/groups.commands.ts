@@ -1,11 +1,12 @@
 import type { Deps } from '../../kernel/deps';
 import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import type { Tx } from '../../db/connect';
 import { invalidField, notFound } from '../../kernel/errors';
 import { newId, type GroupId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
-import { authorize, isUser, type Actor } from '../../policy';
+import { authorize, isUser, userIdOf, type Actor } from '../../policy';
 import { createFilesService } from '../files/files.service';
 import { findGroupById, groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { CreateGroupInput, LinkIdInput, LinkInput, MoveLinkInput, UpdateGroupInput } from './schemas';
@@ -28,7 +29,8 @@ export function groupsCommands(deps: Deps) {
    */
   async function create(actor: Actor, raw: unknown): Promise<GroupRef> {
     const input = parse(CreateGroupInput, raw);
-    return inTx(deps, async (tx) => {
+    // Sent twice with the same key: the group created the first time, nothing written.
+    const created = await once(deps, { userId: userIdOf(actor), key: input.key, scope: 'group.create' }, async (tx) => {
       let parentId: GroupId | null = null;
       if (input.parent) {
         const parent = await groupSeenBySlug(tx, actor, input.parent);
@@ -46,8 +48,9 @@ export function groupsCommands(deps: Deps) {
         .execute();
       await tx.insertInto('memberships').values({ groupId: id, userId: actor.userId, role: 'admin', createdAt: now, readFloorSeq: 0, unreadCount: 0 }).execute();
       await recordEvent(tx, { type: 'group.created', groupId: id, actorId: actor.userId, data: { slug, parentId } }, clock.now());
-      return (await findGroupById(tx, id))!;
+      return id;
     });
+    return (await findGroupById(deps.db, created)) ?? notFound();
   }
 
   /** Changes name, slug, description or visibility (`group.manage`). */
@@ -74,14 +77,14 @@ export function groupsCommands(deps: Deps) {
     await inTx(deps, async (tx) => {
       await tx.updateTable('groups').set({ coverFileId: uploaded?.id ?? null }).where('id', '=', g.id).execute();
       await recordEvent(tx, { type: 'group.cover_changed', groupId: g.id, actorId: isUser(actor) ? actor.userId : null }, clock.now());
-    });
+    }).finally(() => files.dropUnlinked(uploaded ? [uploaded.id] : []));
     return { coverUrl: uploaded?.url ?? null };
   }
 
   /** Adds an external resource (title + http/https URL) at the end of the list. */
   async function addLink(actor: Actor, slug: string, raw: unknown) {
     const input = parse(LinkInput, raw);
-    return inTx(deps, async (tx) => {
+    return once(deps, { userId: userIdOf(actor), key: input.key, scope: 'group.link' }, async (tx) => {
       const g = await groupSeenBySlug(tx, actor, slug);
       authorize(actor, 'group.manage', groupFacts(g));
       const last = await tx.selectFrom('groupLinks').select((eb) => eb.fn.max('position').as('p')).where('groupId', '=', g.id).executeTakeFirst();

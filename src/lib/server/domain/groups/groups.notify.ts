@@ -31,6 +31,35 @@ export const groupNotifiers: Notifiers = {
       },
     };
   },
+  /** An invitation by email to an address a member already uses: it waits in their inbox too. */
+  async 'invitation.created'(tx, e) {
+    if (!e.data.byEmail) return null;
+    const inv = await tx
+      .selectFrom('invitations')
+      .leftJoin('groups', 'groups.id', 'invitations.groupId')
+      .select(['invitations.id', 'invitations.email', 'invitations.groupId', 'groups.name as groupName', 'groups.slug as groupSlug'])
+      .where('invitations.id', '=', e.data.invitationId)
+      .executeTakeFirst();
+    if (!inv?.email || !inv.groupId) return null;
+    const member = await tx.selectFrom('users').select('id').where('email', '=', inv.email).where('disabledAt', 'is', null).executeTakeFirst();
+    if (!member) return null;
+    const who = e.actorId ? await tx.selectFrom('users').select(['id', 'name']).where('id', '=', e.actorId).executeTakeFirst() : undefined;
+    return {
+      subject: { kind: 'invitation', id: inv.id },
+      itemId: inv.id,
+      groupId: null,
+      candidates: [{ userId: member.id, reason: 'invited' as const }],
+      // The invitation itself is the permission: it names the member's own address.
+      mayRead: () => true,
+      data: {
+        title: inv.groupName ?? '',
+        url: `/invitations/${inv.id}`,
+        summary: { key: 'notify.invited', params: { name: who?.name ?? '', group: inv.groupName ?? '' } },
+        group: inv.groupSlug ? { slug: inv.groupSlug, name: inv.groupName ?? '' } : null,
+        actor: who ?? null,
+      },
+    };
+  },
   'join.approved': (tx, e) => decided(tx, e.groupId, e.data, true),
   'join.refused': (tx, e) => decided(tx, e.groupId, e.data, false),
 };
@@ -57,8 +86,12 @@ async function decided(tx: Parameters<NonNullable<Notifiers['join.requested']>>[
   };
 }
 
-/** Requests show to the group's admins (and instance admins); decisions to whoever may see the group. */
+/** Requests show to the group's admins (and instance admins); decisions to whoever may see the group; invitations to their addressee while they can be used. */
 export const groupSubjects: SubjectVisibility = {
+  invitation: (actor, subjectId) =>
+    sql<SqlBool>`EXISTS (SELECT 1 FROM invitations si JOIN users su ON su.email = si.email
+      WHERE si.id = ${subjectId} AND su.id = ${actor.userId} AND si.revoked_at IS NULL
+        AND (si.max_uses IS NULL OR si.use_count < si.max_uses))`,
   join_request: (actor, subjectId) =>
     actor.isAdmin ? sql<SqlBool>`1 = 1` : sql<SqlBool>`EXISTS (SELECT 1 FROM memberships sm WHERE sm.group_id = ${subjectId} AND sm.user_id = ${actor.userId} AND sm.role = 'admin')`,
   group: (actor, subjectId) =>

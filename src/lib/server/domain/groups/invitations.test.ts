@@ -34,7 +34,7 @@ describe.each(engines)('invitations on %s', (engine) => {
     return m as { to: string; subject: string; text: string; html: string; messageId: string };
   };
 
-  it('invites by email in the inviter’s language (or the invitee’s), single use, and a newcomer signs up', async () => {
+  it('invites by email in the invitee’s language (or the association’s), single use, and a newcomer signs up', async () => {
     const a = await admin.actor();
     const g = await makeGroup(app, a, { name: 'Werkgroep', visibility: 'secret' });
     const known = await makeUser(app, { email: 'known@example.org', locale: 'en' });
@@ -44,7 +44,8 @@ describe.each(engines)('invitations on %s', (engine) => {
     const res = await app.groups.invitations.inviteByEmail(a, g.slug, { emails: 'New@example.org\nknown@example.org' });
     expect(res.invited).toEqual(['new@example.org', 'known@example.org']);
     const toNew = await mailTo('new@example.org');
-    expect(toNew.subject).toBe('Ada Admin nodigt je uit voor Werkgroep');
+    // No account yet: the association's default language (French here), not the inviter's Dutch.
+    expect(toNew.subject).toBe('Ada Admin vous invite dans Werkgroep');
     expect(toNew.messageId).toMatch(/^<[0-9a-f-]+@localhost>$/);
     expect(toNew.html).toContain('/invite/');
     const toKnown = await mailTo('known@example.org');
@@ -129,6 +130,31 @@ describe.each(engines)('invitations on %s', (engine) => {
 
     const list = await app.groups.invitations.list(a, g.slug);
     expect(list.invitations.map((i) => i.state)).toEqual(['revoked', 'expired', 'used_up']);
+  });
+
+  it('writes the invitation in one language with a line in each of the other two, so anyone can read it', async () => {
+    const a = await admin.actor();
+    const g = await makeGroup(app, a, { name: 'Marchés', visibility: 'open' });
+    await makeUser(app, { email: 'clara@example.org', locale: 'en' });
+    await app.groups.invitations.inviteByEmail(a, g.slug, { emails: 'clara@example.org, noa@example.org' });
+    const clara = await mailTo('clara@example.org');
+    const noa = await mailTo('noa@example.org');
+    const link = (m: { text: string }) => m.text.match(/https?:\/\/\S+\/invite\/\S+/)![0];
+    // Clara's account says English; Noa has none: the association's French.
+    expect(clara.subject).toBe('Ada Admin invites you to Marchés');
+    expect(clara.text).toContain('Ada Admin invites you to join the group “Marchés” of Zinne.');
+    expect(clara.text).toContain(`Cette invitation en français\u00a0: Ada Admin vous invite à rejoindre le groupe «\u00a0Marchés\u00a0» de Zinne. Pour l’accepter\u00a0: ${link(clara)}`);
+    expect(clara.text).toContain(`Deze uitnodiging in het Nederlands: Ada Admin nodigt je uit om lid te worden van de groep “Marchés” van Zinne. Aanvaarden kan hier: ${link(clara)}`);
+    expect(clara.text).not.toContain('This invitation in English');
+    expect(clara.html).toContain('<p lang="nl"');
+    expect(noa.subject).toBe('Ada Admin vous invite dans Marchés');
+    expect(noa.text).toContain('This invitation in English: Ada Admin invites you to join the group “Marchés” of Zinne.');
+    expect(noa.text).not.toContain('Cette invitation en français');
+    // The association's default language decides for people without an account.
+    await app.db.updateTable('instance').set({ defaultLocale: 'nl' }).where('id', '=', 1).execute();
+    await app.groups.invitations.inviteByEmail(a, g.slug, { emails: 'jo@example.org' });
+    expect((await mailTo('jo@example.org')).subject).toBe('Ada Admin nodigt je uit voor Marchés');
+    await app.db.updateTable('instance').set({ defaultLocale: 'fr' }).where('id', '=', 1).execute();
   });
 
   it('instance invitations (no group) are for instance admins and create an account only', async () => {

@@ -1,18 +1,21 @@
 import type { Deps } from '../../kernel/deps';
 import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import type { Tx } from '../../db/connect';
 import type { Role } from '../../db/schema';
 import { conflict, invalidField, notFound, unauthenticated } from '../../kernel/errors';
-import { hashSecret, newId, newSecret, type InvitationId, type UserId } from '../../kernel/ids';
+import { hashSecret, isUuid, newId, newSecret, type InvitationId, type UserId } from '../../kernel/ids';
 import { enqueueJob, recordEvent } from '../../kernel/outbox';
 import { fields, parse } from '../../kernel/validate';
 import { authorize, isUser, userIdOf, type Actor } from '../../policy';
 import { renderSimpleMail } from '../../adapters/mail/render';
-import { formatDate, isLocale, translator, type Locale } from '../../../i18n';
+import { formatDate, isLocale, locales, translator, type Locale } from '../../../i18n';
 import { createAuth, type ClientContext } from '../accounts/auth';
+import { serverSecret } from '../../kernel/secret';
+import { createHmac } from 'node:crypto';
 import { groupFacts, groupSeenBySlug, type GroupRef } from './group';
 import { addMember } from './membership';
-import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput } from './schemas';
+import { InvitationSignupInput, InvitationTokenInput, InviteEmailsInput, InviteLinkInput, RevokeInvitationInput, InvitationRef } from './schemas';
 
 export type InvitationState = 'valid' | 'expired' | 'revoked' | 'used_up';
 type InvitationRow = { id: string; groupId: string | null; email: string | null; role: string; expiresAt: string; maxUses: number | null; useCount: number; revokedAt: string | null; createdBy: string };
@@ -60,8 +63,7 @@ export function invitationCommands(deps: Deps) {
     return g;
   }
 
-  async function insertInvitation(tx: Tx, actor: Actor, groupId: string | null, email: string | null, role: Role, days: number, maxUses: number | null) {
-    const token = newSecret();
+  async function insertInvitation(tx: Tx, actor: Actor, groupId: string | null, email: string | null, role: Role, days: number, maxUses: number | null, token = newSecret()) {
     const id = newId<InvitationId>();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + days * DAY).toISOString();
@@ -75,16 +77,18 @@ export function invitationCommands(deps: Deps) {
 
   /**
    * Invites one or several people by email. Each gets a single-use link by mail, written to
-   * the outbox in the same transaction, in their language if they have an account (else the
-   * inviter's). People already in the group are skipped.
+   * the outbox in the same transaction, in their language if they have an account, else in
+   * the association's default language, with one line in each of the other two languages so
+   * that whoever opens it can read it. People already in the group are skipped.
    */
   async function inviteByEmail(actor: Actor, slug: string | null, raw: unknown) {
     const input = parse(InviteEmailsInput, raw);
     const emails = parseEmailList(input.emails);
-    return inTx(deps, async (tx) => {
+    // Sent twice with the same key: one mail per address, and the first answer again.
+    return once(deps, { userId: userIdOf(actor), key: input.key, scope: 'invitation.email' }, async (tx) => {
       const g = await scopeOf(tx, actor, slug);
-      const inviter = await tx.selectFrom('users').select(['name', 'locale']).where('id', '=', userIdOf(actor)!).executeTakeFirstOrThrow();
-      const instance = await tx.selectFrom('instance').select(['name']).where('id', '=', 1).executeTakeFirst();
+      const inviter = await tx.selectFrom('users').select(['name']).where('id', '=', userIdOf(actor)!).executeTakeFirstOrThrow();
+      const instance = await tx.selectFrom('instance').select(['name', 'defaultLocale']).where('id', '=', 1).executeTakeFirst();
       const association = instance?.name ?? 'Ruche';
       const invited: string[] = [];
       const skipped: string[] = [];
@@ -100,15 +104,17 @@ export function invitationCommands(deps: Deps) {
           continue;
         }
         const inv = await insertInvitation(tx, actor, g?.id ?? null, email, g ? input.role : 'member', input.days, 1);
-        const locale: Locale = isLocale(account?.locale) ? account.locale : isLocale(inviter.locale) ? inviter.locale : 'fr';
+        const locale: Locale = isLocale(account?.locale) ? account.locale : isLocale(instance?.defaultLocale) ? instance.defaultLocale : 'fr';
         const t = translator(locale);
         const target = g ? g.name : association;
         const p = { inviter: inviter.name, group: g?.name ?? '', association, date: formatDate(inv.expiresAt, locale, account?.timeZone ?? 'Europe/Brussels', 'long') };
+        const what = (l: Locale) => translator(l)(g ? 'groups.mail.body_group' : 'groups.mail.body_association', p);
         const body = renderSimpleMail({
           locale,
           heading: t('groups.mail.heading', { target }),
-          paragraphs: [g ? t('groups.mail.body_group', p) : t('groups.mail.body_association', p), t('groups.mail.expires', p)],
+          paragraphs: [what(locale), t('groups.mail.expires', p)],
           action: { label: t('groups.mail.action'), url: inv.url },
+          asides: locales.filter((l) => l !== locale).map((l) => ({ lang: l, text: translator(l)('groups.mail.in_language', { text: what(l), url: inv.url }) })),
           footer: t('groups.mail.footer', p),
         });
         await enqueueJob(tx, 'mail.send', { to: email, subject: t('groups.mail.subject', { inviter: inviter.name, target }), text: body.text, html: body.html, messageId: `<${inv.id}@${config.mailDomain}>` }, clock.now());
@@ -121,10 +127,16 @@ export function invitationCommands(deps: Deps) {
   /** Creates a shareable link (expiry 1–30 days, optional maximum number of uses). The token is shown once. */
   async function createLink(actor: Actor, slug: string | null, raw: unknown) {
     const input = parse(InviteLinkInput, raw);
-    return inTx(deps, async (tx) => {
+    const uid = userIdOf(actor);
+    // With a form key, the token is derived from it with the server's secret: a repeated form
+    // shows the same link again, and the link itself is never stored in clear.
+    const token = input.key && uid ? createHmac('sha256', serverSecret(config.dataDir)).update(`invitation-link\0${uid}\0${input.key}`).digest('base64url') : newSecret();
+    const first = await once(deps, { userId: uid, key: input.key, scope: 'invitation.link' }, async (tx) => {
       const g = await scopeOf(tx, actor, slug);
-      return insertInvitation(tx, actor, g?.id ?? null, null, 'member', input.days, input.maxUses ?? null);
+      const inv = await insertInvitation(tx, actor, g?.id ?? null, null, 'member', input.days, input.maxUses ?? null, token);
+      return { id: inv.id, expiresAt: inv.expiresAt };
     });
+    return { ...first, token, url: `${config.baseUrl}/invite/${token}` };
   }
 
   /** Invitations of a group (or of the association), newest first, with their state. */
@@ -160,13 +172,23 @@ export function invitationCommands(deps: Deps) {
   }
 
   async function findByToken(tx: Tx, token: string) {
+    return invitationRows(tx).where('invitations.tokenHash', '=', hashSecret(token)).executeTakeFirst();
+  }
+
+  /** An invitation addressed to the actor's own email (what their inbox links to), by id. */
+  async function findMine(tx: Tx, actor: Actor, id: string) {
+    if (!isUser(actor) || !isUuid(id)) return null;
+    const me = await tx.selectFrom('users').select('email').where('id', '=', actor.userId).executeTakeFirst();
+    if (!me) return null;
+    return (await invitationRows(tx).where('invitations.id', '=', id).where('invitations.email', '=', me.email.toLowerCase()).executeTakeFirst()) ?? null;
+  }
+
+  function invitationRows(tx: Tx) {
     return tx
       .selectFrom('invitations')
       .leftJoin('groups', 'groups.id', 'invitations.groupId')
       .innerJoin('users', 'users.id', 'invitations.createdBy')
-      .select(['invitations.id', 'invitations.groupId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.maxUses', 'invitations.useCount', 'invitations.revokedAt', 'invitations.createdBy', 'groups.name as groupName', 'groups.slug as groupSlug', 'users.name as inviterName'])
-      .where('invitations.tokenHash', '=', hashSecret(token))
-      .executeTakeFirst();
+      .select(['invitations.id', 'invitations.groupId', 'invitations.email', 'invitations.role', 'invitations.expiresAt', 'invitations.maxUses', 'invitations.useCount', 'invitations.revokedAt', 'invitations.createdBy', 'groups.name as groupName', 'groups.slug as groupSlug', 'users.name as inviterName']);
   }
 
   /** Uses one invitation, atomically: fails (and rolls back everything) if it just became unusable. */
@@ -192,7 +214,17 @@ export function invitationCommands(deps: Deps) {
    */
   async function preview(actor: Actor, raw: unknown) {
     const { token } = parse(InvitationTokenInput, raw);
-    const inv = (await findByToken(db, token)) ?? notFound();
+    return previewOf(actor, (await findByToken(db, token)) ?? notFound());
+  }
+
+  /** The invitation an inbox line links to: only for the member it was sent to, by their address. */
+  async function previewMine(actor: Actor, raw: unknown) {
+    const { id } = parse(InvitationRef, raw);
+    if (!isUser(actor)) return unauthenticated();
+    return { id, ...(await previewOf(actor, (await findMine(db, actor, id)) ?? notFound())) };
+  }
+
+  async function previewOf(actor: Actor, inv: NonNullable<Awaited<ReturnType<typeof findByToken>>>) {
     const instance = await db.selectFrom('instance').select('name').where('id', '=', 1).executeTakeFirst();
     const uid = userIdOf(actor);
     const member = uid && inv.groupId ? await db.selectFrom('memberships').select('role').where('groupId', '=', inv.groupId).where('userId', '=', uid).executeTakeFirst() : undefined;
@@ -210,8 +242,18 @@ export function invitationCommands(deps: Deps) {
   async function accept(actor: Actor, raw: unknown): Promise<{ groupSlug: string | null }> {
     const { token } = parse(InvitationTokenInput, raw);
     if (!isUser(actor)) return unauthenticated();
-    return inTx(deps, async (tx) => {
-      const inv = (await findByToken(tx, token)) ?? notFound();
+    return inTx(deps, async (tx) => join(tx, actor, (await findByToken(tx, token)) ?? notFound()));
+  }
+
+  /** The member it was sent to accepts from their inbox (no link needed: their address is the proof). */
+  async function acceptMine(actor: Actor, raw: unknown): Promise<{ groupSlug: string | null }> {
+    const { id } = parse(InvitationRef, raw);
+    if (!isUser(actor)) return unauthenticated();
+    return inTx(deps, async (tx) => join(tx, actor, (await findMine(tx, actor, id)) ?? notFound()));
+  }
+
+  async function join(tx: Tx, actor: Actor & { kind: 'user'; userId: UserId }, inv: NonNullable<Awaited<ReturnType<typeof findByToken>>>): Promise<{ groupSlug: string | null }> {
+    {
       const state = invitationState(inv, clock.now());
       if (state !== 'valid') gone(state);
       if (!inv.groupId) return { groupSlug: null };
@@ -222,7 +264,7 @@ export function invitationCommands(deps: Deps) {
       await recordEvent(tx, { type: 'invitation.accepted', groupId: inv.groupId, actorId: actor.userId, data: { invitationId: inv.id } }, clock.now());
       await recordEvent(tx, { type: 'member.joined', groupId: inv.groupId, actorId: actor.userId, data: { userId: actor.userId, invitationId: inv.id } }, clock.now());
       return { groupSlug: inv.groupSlug };
-    });
+    }
   }
 
   /**
@@ -248,5 +290,5 @@ export function invitationCommands(deps: Deps) {
     });
   }
 
-  return { inviteByEmail, createLink, list, revoke, preview, accept, signUp };
+  return { inviteByEmail, createLink, list, revoke, preview, accept, signUp, previewMine, acceptMine };
 }

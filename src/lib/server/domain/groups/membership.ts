@@ -1,5 +1,6 @@
 import type { Deps } from '../../kernel/deps';
 import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import type { Tx } from '../../db/connect';
 import type { Role } from '../../db/schema';
 import { conflict, notFound } from '../../kernel/errors';
@@ -76,7 +77,7 @@ export function membershipCommands(deps: Deps) {
   /** Asks to join a closed group, with a message for its admins (`group.requestJoin`). */
   async function requestJoin(actor: Actor, slug: string, raw: unknown) {
     const input = parse(JoinRequestInput, raw);
-    return inTx(deps, async (tx) => {
+    return once(deps, { userId: userIdOf(actor), key: input.key, scope: 'join.request' }, async (tx) => {
       const g = await groupSeenBySlug(tx, actor, slug);
       authorize(actor, 'group.requestJoin', groupFacts(g));
       const uid = userIdOf(actor)!;

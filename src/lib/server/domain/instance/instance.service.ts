@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTx, type Deps } from '../../kernel/deps';
 import { conflict } from '../../kernel/errors';
-import { fields, parse } from '../../kernel/validate';
+import { fields, parse, text, visibleText } from '../../kernel/validate';
 import { insertUser } from '../accounts/users';
 import { authorize, type Actor } from '../../policy';
 import { recordEvent } from '../../kernel/outbox';
@@ -9,19 +9,20 @@ import { notFound } from '../../kernel/errors';
 import { can } from '../../policy';
 import path from 'node:path';
 import { createOutbox } from './outbox';
+import { createFirstSteps } from './first-steps';
 
 const SetupInput = z.object({
-  associationName: z.string().trim().min(2, 'too_short').max(120, 'too_long'),
+  associationName: visibleText(2, 120),
   name: fields.name,
   email: fields.email,
   password: fields.password,
   locale: fields.locale.default('fr'),
-  timeZone: z.string().default('Europe/Brussels'),
+  timeZone: text().default('Europe/Brussels'),
 });
 
 const SettingsInput = z.object({
-  name: z.string().trim().min(2, 'too_short').max(120, 'too_long'),
-  description: z.string().trim().max(5000, 'too_long').default(''),
+  name: visibleText(2, 120),
+  description: text().trim().max(5000, 'too_long').default(''),
   // A checkbox sends "on" or nothing; the API sends a boolean.
   openRegistration: z.union([z.boolean(), z.enum(['on', '1', 'true', '0', 'false']).transform((v) => v === 'on' || v === '1' || v === 'true')]).default(false),
   defaultLocale: fields.locale,
@@ -79,6 +80,7 @@ export function createInstanceService(deps: Deps) {
       }).finally(forget);
     },
     ...createOutbox(path.join(deps.config.dataDir, 'mail')),
+    ...createFirstSteps(deps),
   };
 }
 export type InstanceService = ReturnType<typeof createInstanceService>;

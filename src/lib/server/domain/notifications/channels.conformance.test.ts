@@ -6,6 +6,7 @@ import type { Channel, Recipient } from './channel';
 import type { Notice } from './notice';
 import { inboxChannel } from './inbox';
 import { emailChannel } from '../email/channel';
+import { pushChannel } from '../push/channel';
 
 /**
  * One suite for every channel: whatever the channel, a delivery reaches each recipient
@@ -18,9 +19,27 @@ type Spec = {
   delivered(app: TestApp, rows: { id: string; email: string }[]): Promise<number>;
   /** Makes a member want every message of a group through this channel. */
   wantEvery(app: TestApp, userId: string, groupId: string): Promise<void>;
+  /** What a recipient needs before this channel can reach them (a device for push). */
+  reachable?(app: TestApp, userId: string): Promise<void>;
 };
 
+let device = 0;
 const specs: Record<string, Spec> = {
+  push: {
+    make: (app) => pushChannel(app.deps),
+    delivered: async (app, rows) => {
+      const jobs = await app.db.selectFrom('jobs').select('payload').where('kind', '=', 'push.send').execute();
+      const ids = jobs.map((j) => JSON.parse(j.payload).payload.notificationId as string);
+      return rows.reduce((n, r) => n + ids.filter((i) => i === r.id).length, 0);
+    },
+    wantEvery: async (app, userId) => {
+      await app.db.insertInto('notificationPrefs').values({ userId, reason: 'member', channel: 'push', value: 'now', updatedAt: '2026-01-01T00:00:00Z' }).execute();
+    },
+    reachable: async (app, userId) => {
+      device++;
+      await app.db.insertInto('pushSubscriptions').values({ id: newId(), userId, endpoint: `https://fcm.googleapis.com/fcm/send/conformance-${device}-${newId()}`, p256dh: 'BAAA', auth: 'AAAA', name: 'Phone', userAgent: '', createdAt: '2026-01-01T00:00:00Z', lastUsedAt: null }).execute();
+    },
+  },
   inbox: {
     make: () => inboxChannel(),
     delivered: async (app, rows) => (await app.db.selectFrom('notifications').select('id').where('id', 'in', rows.map((r) => r.id)).where('inInbox', '=', 1).execute()).length,
@@ -71,6 +90,7 @@ for (const engine of engines)
       const users = userIds.length === 0 ? [] : await app.db.selectFrom('users').select(['id', 'email', 'locale', 'timeZone']).where('id', 'in', userIds).execute();
       const to: Recipient[] = [];
       for (const u of users) {
+        await spec.reachable?.(app, u.id);
         const id = newId();
         await app.db
           .insertInto('notifications')

@@ -6,8 +6,12 @@ import type { Channel, SubjectVisibility } from './channel';
 import type { NoticeData } from './notice';
 import type { Reason } from './reasons';
 
-/** Tells a member's open pages (every device) that their inbox changed. */
-export type InboxLive = { changed(userIds: string[]): void };
+/**
+ * Tells a member's open pages (every device) that their inbox changed; and, inside the
+ * transaction that read them, which subjects were read (`kind:id` tags), so the member's other
+ * devices close the notifications they show about them.
+ */
+export type InboxLive = { changed(userIds: string[]): void; read?(tx: Tx, userId: string, tags: string[], at: string): Promise<void> };
 
 /**
  * The inbox channel: a delivered notification shows in the member's inbox and raises the
@@ -68,8 +72,9 @@ export async function markRead(tx: Tx, userId: string, which: { all: true } | { 
     if (which.ids.length === 0) return 0;
     q = q.where('id', 'in', which.ids);
   }
-  const rows = await q.returning('inInbox').execute();
+  const rows = await q.returning(['inInbox', 'subjectKind', 'subjectId']).execute();
   const n = rows.filter((r) => Number(r.inInbox) === 1).length;
+  if (rows.length && live?.read) await live.read(tx, userId, [...new Set(rows.map((r) => `${r.subjectKind}:${r.subjectId}`))], at);
   if ('all' in which) await tx.updateTable('notificationSettings').set({ inboxUnread: 0, updatedAt: at }).where('userId', '=', userId).execute();
   else if (n) await bumpUnread(tx, [userId], -n, at);
   if (n || 'all' in which) afterCommit(tx, () => live?.changed([userId]));

@@ -4,7 +4,7 @@
  * when the member opens it. Channels (inbox here, mail in domain/email) implement `Channel`.
  */
 export type { Announcement, Candidate, Notice, NoticeData, Notifier, Notifiers, MsgRef } from './notice';
-export { excerptOf } from './notice';
+export { excerptOf, summaryText } from './notice';
 export type { Channel, Recipient, SubjectVisibility } from './channel';
 export { REASONS, CHANNELS, DEFAULT_CHOICES, type Reason, type ChannelName } from './reasons';
 export { DEFAULT_REMINDER_HOUR } from './prefs';

@@ -3,6 +3,7 @@ import type { EventType, RecordedEvent } from '../../kernel/events';
 import type { Deps } from '../../kernel/deps';
 import type { Actor } from '../../policy';
 import type { Reason } from './reasons';
+import type { T } from '../../../i18n';
 
 /**
  * What a notice is about. Each kind is declared by the feature that owns it, with the SQL
@@ -41,6 +42,13 @@ export type NoticeData = {
    */
   actions?: { label: string; url: string }[];
 };
+
+/** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */
+export function summaryText(t: T, d: NoticeData, reason: string): string {
+  const specific = `${d.summary.key}.${reason}`;
+  const s = t(specific, d.summary.params);
+  return s === specific ? t(d.summary.key, d.summary.params) : s;
+}
 
 /** A short plain-text excerpt of a text, for inbox lines and push. */
 export function excerptOf(s: string, n = 200): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTx, type Deps } from '../../kernel/deps';
 import { notFound, unauthenticated } from '../../kernel/errors';
-import { parse } from '../../kernel/validate';
+import { parse, text } from '../../kernel/validate';
 import { authorize, isUser, type Actor, type UserActor } from '../../policy';
 import type { SubjectVisibility } from './channel';
 import { listInbox, markRead, reconcile, unreadCount, visibleTo, type InboxLive } from './inbox';
@@ -9,16 +9,16 @@ import { PreferencesInput, readPreferences, SETTABLE, writePreferences } from '.
 import { CHANNELS, CHOICES } from './reasons';
 
 const ListInput = z.object({
-  before: z.string().max(40, 'bad_value').optional(),
+  before: text().max(40, 'bad_value').optional(),
   unread: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
 const ReadInput = z.object({
-  ids: z.array(z.string().max(64)).max(500).optional(),
-  subjectId: z.string().max(64).optional(),
+  ids: z.array(text().max(64)).max(500).optional(),
+  subjectId: text().max(64).optional(),
   all: z.union([z.boolean(), z.literal('1')]).optional(),
 });
-const OpenInput = z.object({ id: z.string().max(64, 'not_found') });
+const OpenInput = z.object({ id: text().max(64, 'not_found') });
 
 /**
  * What concerns me: the inbox (grouped by discussion, room or request; unread marked; only

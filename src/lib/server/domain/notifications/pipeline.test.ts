@@ -52,7 +52,7 @@ describe.each(engines)('%s: the notification pipeline', (engine) => {
 
   it('follows each member’s choices per reason and channel', async () => {
     const d = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Flyers', body: 'Draft attached' });
-    await app.notifications.savePreferences(c.anne.actor, { choices: { replied: { inbox: 'off', email: 'off' } } });
+    await app.notifications.savePreferences(c.anne.actor, { choices: { replied: { inbox: 'off', email: 'off', push: 'off' } } });
     await app.discussions.reply(c.bert.actor, { discussionId: d.id, body: 'Looks good' });
     expect(await rowsOf(c.anne.id)).toEqual([]);
     expect(await mailsTo(c.anne.id)).toEqual([]);
@@ -202,6 +202,23 @@ describe.each(engines)('%s: the notification pipeline', (engine) => {
     const requester = await actorOf(app, c.outsider.id);
     const mine = await app.notifications.inbox(requester);
     expect(mine.entries.map((e) => e.latest.summary.key)).toEqual(['notify.join_approved']);
+  });
+
+  it('an invitation by email to a member’s own address waits in their inbox, opens for them only, and joins', async () => {
+    const g = await app.db.selectFrom('groups').select(['slug', 'name']).where('id', '=', c.g.id).executeTakeFirstOrThrow();
+    const email = (await app.db.selectFrom('users').select('email').where('id', '=', c.outsider.id).executeTakeFirstOrThrow()).email;
+    await app.groups.invitations.inviteByEmail(c.admin.actor, g.slug, { emails: email, role: 'member', days: 7 });
+    const [line] = (await app.notifications.inbox(c.outsider.actor)).entries;
+    expect(line).toMatchObject({ subjectKind: 'invitation', latest: { reason: 'invited', summary: { key: 'notify.invited' } } });
+    const id = line.subjectId;
+    // Only the invitation mail itself goes by mail (no second mail from the inbox).
+    expect((await pendingMails(app)).filter((m) => m.to === email)).toHaveLength(1);
+    await expect(app.groups.invitations.previewMine(c.anne.actor, { id })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(app.groups.invitations.acceptMine(c.anne.actor, { id })).rejects.toMatchObject({ kind: 'not_found' });
+    expect((await app.groups.invitations.previewMine(c.outsider.actor, { id })).group?.name).toBe(g.name);
+    expect(await app.groups.invitations.acceptMine(c.outsider.actor, { id })).toEqual({ groupSlug: g.slug });
+    // Used: the line leaves the inbox.
+    expect((await app.notifications.inbox(await actorOf(app, c.outsider.id))).entries).toEqual([]);
   });
 
   it('tells participants of a direct conversation, and reading the room clears it', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../kernel/validate';
 import type { Tx } from '../../db/connect';
 import { CHANNELS, CHOICES, DEFAULT_CHOICES, REASONS, type ChoiceTable, type Reason } from './reasons';
 
@@ -20,7 +21,7 @@ const Hour = z.union([z.literal(''), z.coerce.number().int('bad_value').min(0, '
 export const PreferencesInput = z
   .object({
     choices: z
-      .record(z.string(), z.record(z.string(), z.string()))
+      .record(text(), z.record(text(), text()))
       .optional()
       .superRefine((v, ctx) => {
         for (const [reason, byChannel] of Object.entries(v ?? {})) {

@@ -1,10 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** Edit a group: fields, cover image, external links (group.manage). */
-export const load: PageServerLoad = async (event) => loadOr404(event, () => event.locals.app.groups.forEdit(event.locals.actor, event.params.slug));
+export const load: PageServerLoad = async (event) =>
+  loadOr404(event, async () => ({ ...(await event.locals.app.groups.forEdit(event.locals.actor, event.params.slug)), formKey: formKey() }));
 
 export const actions: Actions = {
   save: async (event) => {

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2E, type E2E } from './support';
+import { chatGroup, chatUser } from '../support/chat-factories';
+
+let e: E2E;
+let anne: Awaited<ReturnType<typeof chatUser>>;
+
+beforeAll(async () => {
+  e = await startE2E();
+  const app = e.running.app;
+  await app.db.insertInto('instance').values({ id: 1, name: 'Zinne', description: 'Monnaie citoyenne bruxelloise', openRegistration: 0, defaultLocale: 'fr', createdAt: new Date().toISOString() }).execute();
+  anne = await chatUser(app, { name: 'Anne Peeters', locale: 'en' });
+  await chatGroup(app, [{ id: anne.id }], { name: 'Market Team' });
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+describe('the installable app', () => {
+  it('meets the install criteria: a manifest with icons and shortcuts, a service worker controlling the root scope', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto('/');
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const res = await page.request.get(href!);
+    expect(res.headers()['content-type']).toContain('application/manifest+json');
+    const m = await res.json();
+    expect(m).toMatchObject({ name: 'Zinne', display: 'standalone', start_url: '/', scope: '/' });
+    expect(m.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`)).toEqual(expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']));
+    for (const i of m.icons) expect((await page.request.get(i.src)).headers()['content-type']).toBe('image/png');
+    expect(m.shortcuts.map((s: { url: string }) => s.url)).toEqual(['/tasks', '/messages']);
+    // The service worker takes the page over (root scope).
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(new URL(scope).pathname).toBe('/');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await context.close();
+  });
+
+  it('a pushed notification shows, replaces the previous one of the same discussion, and closes when read elsewhere', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await context.grantPermissions(['notifications'], { origin: e.url });
+    await e.signIn(context, anne.id);
+    await page.goto('/profile/devices');
+    await page.evaluate(async () => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const registrations: { registrationId: string; scopeURL: string }[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (ev: { registrations: { registrationId: string; scopeURL: string }[] }) => registrations.push(...ev.registrations));
+    await cdp.send('ServiceWorker.enable');
+    await expect.poll(() => registrations.length).toBeGreaterThan(0);
+    const push = (data: unknown) => cdp.send('ServiceWorker.deliverPushMessage', { origin: e.url, registrationId: registrations[0].registrationId, data: JSON.stringify(data) });
+    const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url })));
+
+    await push({ type: 'notify', title: 'Bob mentioned you in “Stand”', body: 'Can you come?', url: '/d/1', tag: 'discussion:1', notificationId: 'n1' });
+    await expect.poll(shown).toEqual([{ title: 'Bob mentioned you in “Stand”', body: 'Can you come?', tag: 'discussion:1', url: '/d/1' }]);
+    await push({ type: 'notify', title: 'Bob replied in “Stand”', body: 'Or Sunday?', url: '/d/1?comment=2', tag: 'discussion:1', notificationId: 'n2' });
+    await push({ type: 'notify', title: 'Carl sent you a message', body: 'Hi', url: '/messages/9', tag: 'chat:9', notificationId: 'n3' });
+    await expect.poll(async () => (await shown()).map((n) => n.title).sort()).toEqual(['Bob replied in “Stand”', 'Carl sent you a message']);
+    await push({ type: 'clear', tags: ['discussion:1'] });
+    await expect.poll(async () => (await shown()).map((n) => n.tag)).toEqual(['chat:9']);
+    await context.close();
+  });
+
+  it('a visited page opens offline from the kept copy', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto('/groups');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // Visit it once under the service worker, so it is kept.
+    await page.goto('/groups');
+    await context.setOffline(true);
+    await page.goto('/groups');
+    await page.getByText('Market Team').first().waitFor();
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it('the devices page lists, renames and removes devices without JavaScript', async () => {
+    const app = e.running.app;
+    await app.db.insertInto('pushSubscriptions').values({ id: 'dev-1', userId: anne.id, endpoint: 'https://fcm.googleapis.com/fcm/send/e2e-device', p256dh: 'BAAA', auth: 'AAAA', name: 'Chrome · Android', userAgent: '', createdAt: new Date().toISOString(), lastUsedAt: null }).execute();
+    const { context, page } = await e.newPage({ javaScriptEnabled: false, locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto('/profile/devices');
+    await page.getByText('Turning notifications on needs JavaScript in this browser.').waitFor();
+    await page.getByLabel('Name of the device').fill('My phone');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await page.getByLabel('Name of the device').inputValue()).toBe('My phone');
+    await page.getByRole('button', { name: 'Remove: My phone' }).click();
+    await page.getByText('The device no longer rings.').waitFor();
+    expect(await page.getByTestId('device').count()).toBe(0);
+    await context.close();
+  });
+});
