@@ -4,7 +4,7 @@
  * means "nobody"), and the recurrence's preset and custom rule become one value. Also what a
  * failed form gets back to show what was typed.
  */
-const SINGLE = ['taskId', 'version', 'title', 'description', 'priority', 'dueDate', 'dueTime', 'columnId', 'from', 'text', 'assigneeId', 'itemId', 'done', 'body', 'commentId', 'position'] as const;
+const SINGLE = ['taskId', 'version', 'title', 'description', 'priority', 'dueDate', 'dueTime', 'columnId', 'from', 'text', 'assigneeId', 'itemId', 'done', 'body', 'commentId', 'position', 'key'] as const;
 
 export function taskInput(fd: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 import { keepValues, taskInput } from '../task-form';
@@ -11,6 +11,8 @@ export const load: PageServerLoad = (event) =>
     ...(await event.locals.app.tasks.open(event.locals.actor, { taskId: event.params.id })),
     palette: REACTIONS,
     maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
+    // One key per creating form: a comment or checklist lines sent twice are added once.
+    formKeys: { comment: formKey(), checklist: formKey() },
   }));
 
 /** Runs one change from a form of the page, then shows the task again (at `anchor`). */
@@ -35,7 +37,7 @@ export const actions: Actions = {
   comment: async (event) => {
     const fd = await event.request.formData();
     const values = { body: String(fd.get('body') ?? '') };
-    const res = await formAction(event, () => event.locals.app.tasks.comment(event.locals.actor, { ...values, taskId: event.params.id, files: fd.getAll('files') }), values);
+    const res = await formAction(event, () => event.locals.app.tasks.comment(event.locals.actor, { ...values, taskId: event.params.id, files: fd.getAll('files'), key: fd.get('key') }), values);
     if (res && 'id' in res) redirect(303, safeRedirect(`/tasks/${event.params.id}#tc-${res.id}`, event.url));
     return res;
   },

@@ -1,9 +1,10 @@
 import type { Tx } from '../../db/connect';
 import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { DomainError, invalidField, notFound, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
-import { parse } from '../../kernel/validate';
+import { parse, shows } from '../../kernel/validate';
 import { isUser, type Actor } from '../../policy';
 import { checkAssignees } from './create';
 import { dueFromInput, zoneOf } from './dates';
@@ -51,11 +52,13 @@ export function createChecklist(deps: Deps) {
     async add(actor: Actor, raw: unknown): Promise<{ ids: string[] }> {
       const input = parse(ChecklistAddInput, raw);
       if (!isUser(actor)) return unauthenticated();
-      const lines = (input.items ?? (input.text ?? '').split(/\r?\n/)).map((l) => l.trim()).filter(Boolean);
+      // Lines that would show nothing (white space, zero-width or control characters only) are left out.
+      const lines = (input.items ?? (input.text ?? '').split(/\r?\n/)).map((l) => l.trim()).filter((l) => l !== '' && shows(l));
       if (!lines.length) invalidField('text', 'required');
       if (lines.length > CHECKLIST_MAX) throw full();
       if (lines.some((l) => l.length > 500)) throw new DomainError('invalid', 'too_long', [{ path: 'text', code: 'too_long', params: { max: 500 } }], { max: 500 });
-      return inTx(deps, async (tx) => {
+      // Sent twice with the same key: the lines added the first time, nothing written.
+      return once(deps, { userId: actor.userId, key: input.key, scope: 'task_checklist.add' }, async (tx) => {
         const t = await taskForChange(tx, deps.dialect, actor, input.taskId);
         if (input.assigneeId) await checkAssignees(tx, t.groupId, [input.assigneeId], 'assigneeId');
         const due = dueFromInput(input.dueDate, input.dueTime, zoneOf(t.group)) ?? null;

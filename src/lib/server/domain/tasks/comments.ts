@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/connect';
 import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { notFound, unauthenticated } from '../../kernel/errors';
 import { newId, type UserId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
@@ -76,7 +77,8 @@ export function createComments(deps: Deps, files: FilesService) {
       if (!isUser(actor)) return unauthenticated();
       const uploaded = await uploadAll(files, actor, input.files, t0.groupId);
       const id = newId();
-      await inTx(deps, async (tx) => {
+      // Sent twice with the same key: the first comment, nothing written (and this try's uploads dropped).
+      const first = await once(deps, { userId: actor.userId, key: input.key, scope: 'task_comment.create' }, async (tx) => {
         const t = await taskForChange(tx, deps.dialect, actor, input.taskId);
         const now = clock.now();
         const at = now.toISOString();
@@ -87,8 +89,9 @@ export function createComments(deps: Deps, files: FilesService) {
         await recordActivity(tx, t.id, actor.userId, 'comment', { commentId: id }, at);
         const mentioned = await mentionedIds(tx, input.body, actor.userId);
         await recordEvent(tx, { type: 'task.commented', groupId: t.groupId, actorId: actor.userId, data: { taskId: t.id, commentId: id, mentioned } }, now);
-      });
-      return { id, taskId: input.taskId };
+        return id;
+      }).finally(() => files.dropUnlinked(uploaded));
+      return { id: first, taskId: input.taskId };
     },
 
     /** A task's comments (API). */

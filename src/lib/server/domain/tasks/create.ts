@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/connect';
 import { inTx, type Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { DomainError, invalidField, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
@@ -66,7 +67,8 @@ export function createCreate(deps: Deps, files: FilesService) {
       const origin = input.from ? await resolveOrigin(db, actor, input.from, g.id) : null;
       const uploaded = await uploadAll(files, actor, input.files, g.id);
       const id = newId();
-      await inTx(deps, async (tx) => {
+      // Sent twice with the same key: the first task, nothing written (and this try's uploads dropped).
+      const first = await once(deps, { userId: actor.userId, key: input.key, scope: 'task.create' }, async (tx) => {
         const now = clock.now();
         const at = now.toISOString();
         await ensureBoard(tx, g.id, at);
@@ -98,8 +100,9 @@ export function createCreate(deps: Deps, files: FilesService) {
           const activityId = await recordActivity(tx, id, actor.userId, 'assignees', { added: assignees.map((a) => names.get(a) ?? '?'), removed: [] }, at);
           await recordEvent(tx, { type: 'task.assigned', groupId: g.id, actorId: actor.userId, data: { taskId: id, userIds: assignees, activityId } }, now);
         }
-      });
-      return { id, groupSlug: g.slug };
+        return id;
+      }).finally(() => files.dropUnlinked(uploaded));
+      return { id: first, groupSlug: g.slug };
     },
 
     /**

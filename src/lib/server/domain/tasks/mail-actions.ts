@@ -4,7 +4,7 @@ import { inTx, type Deps } from '../../kernel/deps';
 import { DomainError, isDomainError, notFound } from '../../kernel/errors';
 import type { UserId } from '../../kernel/ids';
 import { secretFile } from '../../kernel/secret-file';
-import { parse } from '../../kernel/validate';
+import { fields, parse, text } from '../../kernel/validate';
 import { isUser, type Actor } from '../../policy';
 import type { Sessions } from '../accounts/sessions';
 import { readableTask } from './tasks.repo';
@@ -14,9 +14,9 @@ export const MAIL_ACTIONS = ['done', 'take'] as const;
 export type MailAction = (typeof MAIL_ACTIONS)[number];
 
 const Input = z.object({
-  taskId: z.string().uuid('not_found'),
+  taskId: fields.uuid,
   action: z.enum(MAIL_ACTIONS, 'not_found'),
-  token: z.string().max(200, 'link_unknown'),
+  token: text().max(200, 'link_unknown'),
 });
 
 export type MailActionView = {

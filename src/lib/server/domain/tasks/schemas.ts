@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields } from '../../kernel/validate';
+import { fields, idempotencyKey, text, visibleText } from '../../kernel/validate';
 
 /**
  * Input schemas of tasks, shared by form actions, the JSON API and the OpenAPI document.
@@ -7,16 +7,16 @@ import { fields } from '../../kernel/validate';
  * and arrays: both are accepted.
  */
 const id = fields.uuid;
-const slug = z.string().trim().min(1, 'required').max(100, 'not_found');
+const slug = text().trim().min(1, 'required').max(100, 'not_found');
 /** A list of ids from checkboxes (one string or several) or JSON (an array). */
 const ids = (max: number) =>
   z
-    .union([z.array(z.string()), z.string()])
+    .union([z.array(text()), text()])
     .optional()
     .transform((v) => (v === undefined ? undefined : [...new Set((Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter((s) => s !== ''))]))
-    .pipe(z.array(z.string().uuid('bad_value')).max(max, 'too_many').optional());
+    .pipe(z.array(text().uuid('bad_value')).max(max, 'too_many').optional());
 const fileIds = z
-  .union([z.array(z.string()), z.string()])
+  .union([z.array(text()), text()])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
 
@@ -34,12 +34,12 @@ export const CHECKLIST_MAX = 200;
 export const ASSIGNEES_MAX = 20;
 
 const version = z.coerce.number('bad_value').int('bad_value').min(1, 'bad_value');
-const dueDate = z.string().trim().max(20, 'bad_date').optional();
-const dueTime = z.string().trim().max(10, 'bad_time').optional();
-const description = z.string().max(50_000, 'too_long');
+const dueDate = text().trim().max(20, 'bad_date').optional();
+const dueTime = text().trim().max(10, 'bad_time').optional();
+const description = text().max(50_000, 'too_long');
 const priority = z.enum(PRIORITIES, 'bad_value');
 /** '' (none), 'weekly', 'monthly', or an RRULE (RFC 5545), checked by the recurrence module. */
-const recurrence = z.string().trim().max(500, 'bad_recurrence');
+const recurrence = text().trim().max(500, 'bad_recurrence');
 
 export const CreateTaskInput = z.object({
   groupSlug: slug,
@@ -53,8 +53,9 @@ export const CreateTaskInput = z.object({
   recurrence: recurrence.optional(),
   columnId: z.preprocess((v) => (v === '' ? undefined : v), id.optional()),
   /** Made from something: `discussion:<id>`, `comment:<id>` or `chat:<id>`. */
-  from: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().max(100, 'not_found').regex(/^(discussion|comment|chat):[0-9a-f-]{36}$/i, 'not_found').optional()),
+  from: z.preprocess((v) => (v === '' || v === null ? undefined : v), text().max(100, 'not_found').regex(/^(discussion|comment|chat):[0-9a-f-]{36}$/i, 'not_found').optional()),
   fileIds,
+  key: idempotencyKey,
 });
 
 /** Any subset of a task's fields, with the version the change is based on. */
@@ -81,15 +82,16 @@ export const MoveInput = z.object({
   position: z.union([z.enum(['first', 'last']), z.coerce.number('bad_value').int('bad_value').min(0, 'bad_value').max(100_000, 'bad_value')]).default('last'),
 });
 
-const itemText = z.string().trim().min(1, 'required').max(500, 'too_long');
+const itemText = visibleText(1, 500);
 /** New checklist lines: one `text` (each line becomes an item) or `items` (the API). */
 export const ChecklistAddInput = z.object({
   taskId: id,
-  text: z.string().max(200_000, 'too_long').optional(),
-  items: z.array(z.string().max(500, 'too_long')).max(20_000, 'checklist_full').optional(),
+  text: text().max(200_000, 'too_long').optional(),
+  items: z.array(text().max(500, 'too_long')).max(20_000, 'checklist_full').optional(),
   assigneeId: z.preprocess((v) => (v === '' ? undefined : v), id.optional()),
   dueDate,
   dueTime,
+  key: idempotencyKey,
 });
 export const ChecklistEditInput = z.object({
   taskId: id,
@@ -103,24 +105,24 @@ export const ChecklistEditInput = z.object({
 });
 export const ChecklistItemRef = z.object({ taskId: id, itemId: id });
 
-export const CommentInput = z.object({ taskId: id, body: fields.body, fileIds });
+export const CommentInput = z.object({ taskId: id, body: fields.body, fileIds, key: idempotencyKey });
 export const CommentRef = z.object({ commentId: id });
 
-export const ColumnCreateInput = z.object({ groupSlug: slug, name: z.string().trim().min(1, 'required').max(60, 'too_long') });
+export const ColumnCreateInput = z.object({ groupSlug: slug, name: visibleText(1, 60) });
 export const ColumnEditInput = z.object({
   groupSlug: slug,
   columnId: id,
-  name: z.string().trim().min(1, 'required').max(60, 'too_long').optional(),
+  name: visibleText(1, 60).optional(),
   /** Move one step: left (earlier) or right (later). */
   direction: z.enum(['left', 'right'], 'bad_value').optional(),
   /** Make this the "done" column. */
   done: z.union([z.boolean(), z.enum(['1', 'true'])]).optional().transform((v) => (v === undefined ? undefined : v === true || v === '1' || v === 'true')),
 });
 export const ColumnRef = z.object({ groupSlug: slug, columnId: id });
-export const BoardSettingsInput = z.object({ groupSlug: slug, timeZone: z.string().trim().max(64, 'bad_time_zone') });
+export const BoardSettingsInput = z.object({ groupSlug: slug, timeZone: text().trim().max(64, 'bad_time_zone') });
 
-export const LabelCreateInput = z.object({ groupSlug: slug, name: z.string().trim().min(1, 'required').max(40, 'too_long'), color: z.enum(LABEL_COLORS, 'bad_value').default('gray') });
-export const LabelEditInput = z.object({ groupSlug: slug, labelId: id, name: z.string().trim().min(1, 'required').max(40, 'too_long').optional(), color: z.enum(LABEL_COLORS, 'bad_value').optional() });
+export const LabelCreateInput = z.object({ groupSlug: slug, name: visibleText(1, 40), color: z.enum(LABEL_COLORS, 'bad_value').default('gray') });
+export const LabelEditInput = z.object({ groupSlug: slug, labelId: id, name: visibleText(1, 40).optional(), color: z.enum(LABEL_COLORS, 'bad_value').optional() });
 export const LabelRef = z.object({ groupSlug: slug, labelId: id });
 
 export const SORTS = ['due', 'priority', 'updated', 'created', 'title'] as const;
@@ -135,13 +137,13 @@ export const ListInput = z.object({
   /** 'open', 'done', or a column id. */
   status: z.preprocess(blank, z.union([z.enum(['open', 'done']), id]).optional()),
   sort: z.preprocess(blank, z.enum(SORTS, 'bad_value').default('due')),
-  after: z.string().max(400).optional().nullable(),
+  after: text().max(400).optional().nullable(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const MyTasksInput = z.object({
   done: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional().transform((v) => v === true || v === '1' || v === 'true'),
-  after: z.string().max(400).optional().nullable(),
+  after: text().max(400).optional().nullable(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 export const BoardInput = z.object({ groupSlug: slug });
-export const ChipsInput = z.object({ originIds: z.array(z.string().max(64)).max(500) });
+export const ChipsInput = z.object({ originIds: z.array(text().max(64)).max(500) });

@@ -169,4 +169,24 @@ describe.each(engines)('tasks on %s', (engine) => {
     expect(view.origin?.url).toContain(`#m-${sent.message.id}`);
     expect((await app.tasks.chips(c.bert.actor, { originIds: [sent.message.id] }))[sent.message.id]).toHaveLength(1);
   });
+
+  it('a task, a comment or checklist lines sent twice with the same key are created once; text is normalised and blank names refused', async () => {
+    const made = await app.tasks.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Cafe\u0301 des bénévoles', key: 'task-key-0001' });
+    expect(await app.tasks.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Cafe\u0301 des bénévoles', key: 'task-key-0001' })).toEqual(made);
+    expect((await app.tasks.get(c.anne.actor, { taskId: made.id })).title).toBe('Café des bénévoles');
+    expect(await app.db.selectFrom('tasks').select('id').where('groupId', '=', c.g.id).execute()).toHaveLength(1);
+    const said = await app.tasks.comment(c.bert.actor, { taskId: made.id, body: 'Je m’en charge', key: 'comment-key-01' });
+    expect(await app.tasks.comment(c.bert.actor, { taskId: made.id, body: 'Je m’en charge', key: 'comment-key-01' })).toEqual(said);
+    const lines = await app.tasks.addChecklist(c.bert.actor, { taskId: made.id, text: 'Tasses\n\u200b\nSucre', key: 'lines-key-0001' });
+    expect(await app.tasks.addChecklist(c.bert.actor, { taskId: made.id, text: 'Tasses\n\u200b\nSucre', key: 'lines-key-0001' })).toEqual(lines);
+    const t = await app.tasks.get(c.anne.actor, { taskId: made.id });
+    expect([t.commentCount, t.checklistItems.map((i) => i.text)]).toEqual([1, ['Tasses', 'Sucre']]);
+    // The same key for another use case is refused; another member's key is theirs alone.
+    await expect(app.tasks.comment(c.bert.actor, { taskId: made.id, body: 'Encore', key: 'lines-key-0001' })).rejects.toMatchObject({ kind: 'invalid' });
+    expect((await app.tasks.create(c.bert.actor, { groupSlug: c.g.slug, title: 'Autre', key: 'task-key-0001' })).id).not.toBe(made.id);
+    // Names that would show nothing.
+    await expect(app.tasks.addLabel(c.anne.actor, { groupSlug: c.g.slug, name: '\u200b\u200b' })).rejects.toMatchObject({ issues: [{ path: 'name', code: 'blank' }] });
+    await expect(app.tasks.addColumn(c.admin.actor, { groupSlug: c.g.slug, name: ' \u2060 ' })).rejects.toMatchObject({ issues: [{ path: 'name', code: expect.stringMatching(/blank|required/) }] });
+    await expect(app.tasks.addChecklist(c.anne.actor, { taskId: made.id, text: '\u200b' })).rejects.toMatchObject({ issues: [{ path: 'text', code: 'required' }] });
+  });
 });

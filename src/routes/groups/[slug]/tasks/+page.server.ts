@@ -1,6 +1,6 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, formObject, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** The page's own query without the form action's marker (`/move`): where an action goes back to. */
@@ -27,16 +27,16 @@ export const load: PageServerLoad = (event) =>
         sort: q.get('sort'),
         after: q.get('after'),
       });
-      return { view: 'list' as const, list, board: null };
+      return { view: 'list' as const, list, board: null, formKey: null };
     }
-    return { view: 'board' as const, board: await app.tasks.board(actor, { groupSlug: event.params.slug }), list: null };
+    return { view: 'board' as const, board: await app.tasks.board(actor, { groupSlug: event.params.slug }), list: null, formKey: formKey() };
   });
 
 export const actions: Actions = {
   /** Quick add: a title, in a column. */
   create: async (event) => {
     const f = await formObject(event.request);
-    const res = await formAction(event, () => event.locals.app.tasks.create(event.locals.actor, { groupSlug: event.params.slug, title: f.title, columnId: f.columnId }), { title: f.title });
+    const res = await formAction(event, () => event.locals.app.tasks.create(event.locals.actor, { groupSlug: event.params.slug, title: f.title, columnId: f.columnId, key: f.key }), { title: f.title });
     if (res && 'id' in res) redirect(303, back(event));
     return res;
   },

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { formAction, loadOr404 } from '$lib/server/http';
+import { formAction, formKey, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 import { keepValues, taskInput } from '../../../../tasks/task-form';
 
@@ -9,6 +9,7 @@ export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => ({
     ...(await event.locals.app.tasks.newTaskForm(event.locals.actor, { groupSlug: event.params.slug, from: event.url.searchParams.get('from') })),
     maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
+    formKey: formKey(),
   }));
 
 export const actions: Actions = {
