@@ -104,10 +104,10 @@ describe('tasks', () => {
     await b.page.keyboard.press('Tab');
     await b.page.keyboard.press('Tab');
     await b.page.keyboard.press('Space');
-    await expect.poll(() => columnOf(gobelets), { timeout: 5000 }).toBe('done');
+    await expect.poll(() => columnOf(gobelets), { timeout: 15_000 }).toBe('done');
     await b.page.locator(`section[data-column="done"] li[data-task="${gobelets}"]`).waitFor();
     // Anne's board heard of it without reloading.
-    await a.page.locator(`section[data-column="done"] li[data-task="${gobelets}"]`).waitFor({ timeout: 5000 });
+    await a.page.locator(`section[data-column="done"] li[data-task="${gobelets}"]`).waitFor({ timeout: 15_000 });
 
     // With the mouse: Anne drags a new card from "À faire" into "En cours". The library looks
     // where the dragged card is every few hundred milliseconds: the button is let go once the
@@ -125,10 +125,10 @@ describe('tasks', () => {
     await a.page.mouse.down();
     await a.page.mouse.move(g.x + 10, g.y + 10, { steps: 3 });
     await a.page.mouse.move(drop.x, drop.y, { steps: 10 });
-    await a.page.locator(`section[data-column="doing"] li[data-task="${affiches}"][data-is-dnd-shadow-item-internal]`).waitFor({ state: 'attached', timeout: 5000 });
+    await a.page.locator(`section[data-column="doing"] li[data-task="${affiches}"][data-is-dnd-shadow-item-internal]`).waitFor({ state: 'attached', timeout: 15_000 });
     await a.page.mouse.up();
-    await expect.poll(() => columnOf(affiches), { timeout: 5000 }).toBe('doing');
-    await b.page.locator(`section[data-column="doing"] li[data-task="${affiches}"]`).waitFor({ timeout: 5000 });
+    await expect.poll(() => columnOf(affiches), { timeout: 15_000 }).toBe('doing');
+    await b.page.locator(`section[data-column="doing"] li[data-task="${affiches}"]`).waitFor({ timeout: 15_000 });
     await a.context.close();
     await b.context.close();
   });
