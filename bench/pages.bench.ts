@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: page throughput of a real production server (SQLite), with autocannon at
- * 50 concurrent connections, beside a static 1 KB file of the same server in the same run.
- * Then the home page at 1,000 and at 100,000 discussions. Ends with one JSON line.
+ * 50 concurrent connections, beside a static 1 KB file of the same server in the same run:
+ * a discussion, a group's list, the home page, a task board of 500 tasks and My tasks of a
+ * member assigned in 20 groups. Then the home page at 1,000 and at 100,000 discussions. Ends
+ * with one JSON line.
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +14,7 @@ import { loadConfig } from '../src/lib/server/config';
 import { createApp } from '../src/lib/server/app';
 import { insertUser } from '../src/lib/server/domain/accounts/users';
 import { startServer } from '../server/main';
-import { seedComments, seedDiscussions, seedGroup } from './seed';
+import { seedComments, seedDiscussions, seedGroup, seedTasks } from './seed';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
@@ -45,13 +47,14 @@ const running = await startServer(config, { app, quiet: true });
 const session = await app.sessions.start(admin.id as never);
 const cookie = `ruche_session=${session.token}`;
 
-async function measure(label: string, urlPath: string, withCookie = true) {
-  const check = await fetch(running.url + urlPath, { headers: withCookie ? { cookie } : {} });
+async function measure(label: string, urlPath: string, withCookie = true, as = cookie) {
+  const headers: Record<string, string> = withCookie ? { cookie: as } : {};
+  const check = await fetch(running.url + urlPath, { headers });
   const size = (await check.arrayBuffer()).byteLength;
   if (check.status !== 200) throw new Error(`${label}: ${urlPath} answered ${check.status}`);
   // Warm-up (JIT, caches), not recorded.
-  await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers: withCookie ? { cookie } : {} });
-  const r = await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers: withCookie ? { cookie } : {} });
+  await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
+  const r = await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
   const out = { label, path: urlPath, bytes: size, rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx };
   console.log(`${label.padEnd(34)} ${String(out.rps).padStart(7)} req/s   p50 ${String(out.p50_ms).padStart(4)} ms   p99 ${String(out.p99_ms).padStart(4)} ms   ${size} B   errors ${out.errors}`);
   return out;
@@ -62,6 +65,16 @@ const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
+// A board of 500 tasks (an open group: the admin reads it without being a member), and a
+// member assigned tasks in 20 groups (25 each) for My tasks. The admin is in none of these
+// groups, so the home page lines below stay comparable with earlier runs.
+const helpers = others.slice(0, 10);
+const boardGroup = await seedGroup(app, { slug: 'marches', ownerId: others[0], memberIds: helpers });
+await seedTasks(app, boardGroup, others[0], 500, helpers);
+for (let i = 1; i <= 20; i++) await seedTasks(app, await seedGroup(app, { slug: `quartier-${i}`, ownerId: others[0], memberIds: [others[0], others[1]] }), others[0], 50, [others[1]]);
+const busy = `ruche_session=${(await app.sessions.start(others[1] as never)).token}`;
+const board500 = await measure('task board, 500 tasks', '/groups/marches/tasks');
+const myTasks = await measure('my tasks, assigned in 20 groups', '/tasks', true, busy);
 
 console.log('\nadding 99,000 discussions…');
 await seedDiscussions(app, bigGroup, others[0], 99_000);
@@ -85,6 +98,12 @@ const summary = {
   group1000_rps: groupList.rps,
   group1000_p99_ms: groupList.p99_ms,
   group1000_ratio: ratio(groupList),
+  board500_rps: board500.rps,
+  board500_p99_ms: board500.p99_ms,
+  board500_ratio: ratio(board500),
+  mytasks20_rps: myTasks.rps,
+  mytasks20_p99_ms: myTasks.p99_ms,
+  mytasks20_ratio: ratio(myTasks),
   home_1k_rps: home1k.rps,
   home_100k_rps: home100k.rps,
   home_100k_over_1k_p99: +(home100k.p99_ms / Math.max(1, home1k.p99_ms)).toFixed(2),
@@ -92,6 +111,6 @@ const summary = {
   group100k_rps: group100k.rps,
   group100k_p99_ms: group100k.p99_ms,
 };
-console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x`);
+console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}, board ${summary.board500_ratio}, my tasks ${summary.mytasks20_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x`);
 console.log(JSON.stringify(summary));
 process.exit(0);

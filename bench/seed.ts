@@ -2,7 +2,8 @@ import { renderMarkdown } from '../src/lib/server/markdown';
 import { newId } from '../src/lib/server/kernel/ids';
 import type { Insertable } from 'kysely';
 import type { App } from '../src/lib/server/app';
-import type { CommentsTable, DiscussionsTable } from '../src/lib/server/db/schema';
+import type { CommentsTable, DiscussionsTable, TasksTable } from '../src/lib/server/db/schema';
+import { ensureBoard } from '../src/lib/server/domain/tasks/board';
 
 /**
  * Bulk data for benchmarks, written straight into the tables in large transactions (the
@@ -67,4 +68,39 @@ export async function seedComments(app: App, discussionId: string, authorIds: st
     await tx.updateTable('discussions').set({ commentCount: n, lastSeq: seq, lastActivityAt: new Date().toISOString() }).where('id', '=', discussionId).execute();
     await tx.updateTable('groups').set({ lastSeq: seq }).where('id', '=', d.groupId).execute();
   });
+}
+
+/**
+ * A board of `n` tasks in one group, straight into the tables (like `seedDiscussions`): the
+ * default columns made by the tasks feature itself, cards spread over the columns with dense
+ * positions, every other one assigned to someone of `assigneeIds`, a third with a due date.
+ */
+export async function seedTasks(app: App, groupId: string, authorId: string, n: number, assigneeIds: string[]): Promise<string[]> {
+  const now = new Date();
+  await app.db.transaction().execute((tx) => ensureBoard(tx, groupId, now.toISOString()));
+  const columns = await app.db.selectFrom('taskColumns').select(['id', 'isDone']).where('groupId', '=', groupId).orderBy('position').execute();
+  const ids: string[] = [];
+  const rows: Insertable<TasksTable>[] = [];
+  const assignees: { taskId: string; userId: string; createdAt: string }[] = [];
+  const next = new Map(columns.map((c) => [c.id, 0]));
+  for (let i = 0; i < n; i++) {
+    const id = newId();
+    ids.push(id);
+    const column = columns[i % columns.length];
+    const position = next.get(column.id)!;
+    next.set(column.id, position + 1);
+    const at = new Date(now.getTime() - (n - i) * 60_000).toISOString();
+    const due = i % 3 === 0 ? new Date(now.getTime() + ((i % 30) - 10) * 86_400_000).toISOString() : null;
+    rows.push({
+      id, groupId, columnId: column.id, position, title: `Tâche ${i + 1} : préparer le stand du marché`, description: paragraph, descriptionHtml: renderMarkdown(paragraph), priority: i % 4, dueAt: due, dueHasTime: 0, overdueAt: due,
+      authorId, version: 1, completedAt: column.isDone ? at : null, completedBy: null, deletedAt: null, deletedBy: null, originKind: null, originId: null, originDiscussionId: null, recurrence: null, seriesId: null, nextTaskId: null,
+      commentCount: 0, checklistCount: 0, checklistDone: 0, createdAt: at, updatedAt: at,
+    });
+    if (i % 2 === 0 && assigneeIds.length) assignees.push({ taskId: id, userId: assigneeIds[i % assigneeIds.length], createdAt: at });
+  }
+  await app.db.transaction().execute(async (tx) => {
+    for (let k = 0; k < rows.length; k += 200) await tx.insertInto('tasks').values(rows.slice(k, k + 200)).execute();
+    for (let k = 0; k < assignees.length; k += 200) await tx.insertInto('taskAssignees').values(assignees.slice(k, k + 200)).execute();
+  });
+  return ids;
 }

@@ -61,6 +61,18 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
   it('account security and API tokens pages in French', async () => {
     expect(await audit('pieter@demo.ruche.local', 'fr-BE', ['/profile/security', '/profile/advanced'])).toEqual([]);
   });
+  const taskPages = async () => {
+    const task = (await e.running.app.db.selectFrom('tasks').select('id').where('title', 'like', 'Welkomstpakket%').executeTakeFirstOrThrow()).id;
+    return { task, pages: ['/groups/prestataires/tasks', '/groups/prestataires/tasks?view=list&assignee=me', `/tasks/${task}`, '/tasks', '/groups/prestataires/tasks/new', '/groups/prestataires/tasks/settings'] };
+  };
+  it('task pages in Dutch for a group admin: board, list, task, my tasks, new task, columns and labels', async () => {
+    expect(await audit('pieter@demo.ruche.local', 'nl-BE', (await taskPages()).pages)).toEqual([]);
+  }, 180_000);
+  it('task pages in French for a member, and in English for a visitor', async () => {
+    const { task, pages } = await taskPages();
+    expect(await audit('sofie@demo.ruche.local', 'fr-BE', pages)).toEqual([]);
+    expect(await audit('visitor', 'en-GB', ['/groups/prestataires/tasks', `/tasks/${task}`])).toEqual([]);
+  }, 180_000);
   it('admin pages in English', async () => {
     expect(await audit('camille@demo.ruche.local', 'en-GB', ['/', '/admin', '/admin/users', '/admin/outbox', '/profile/advanced', '/groups/new', '/groups/coordination/edit', '/groups/coordination/invite'])).toEqual([]);
   });

@@ -29,14 +29,19 @@ import { discussionNotifiers, discussionSubjects } from './domain/discussions/di
 import { discussionDigest } from './domain/discussions/discussions.digest';
 import { chatNotifiers, chatSubjects } from './domain/chat/chat.notify';
 import { groupNotifiers, groupSubjects } from './domain/groups/groups.notify';
+import { taskNotifiers, taskSubjects } from './domain/tasks/tasks.notify';
+import { TASK_LIVE_EVENT_TYPES } from './domain/tasks/tasks.events';
+import { createTasksService } from './domain/tasks/tasks.service';
+import { taskDigest } from './domain/tasks/tasks.digest';
 import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 
 /** Every feature's notifiers and the visibility of what its notices are about. */
-export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers };
-export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects };
+export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers, ...taskNotifiers };
+export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects, ...taskSubjects };
 markNotifying(Object.keys(notifiers));
 markLive(LIVE_EVENT_TYPES);
+markLive(TASK_LIVE_EVENT_TYPES);
 // A group chat's new message: its members' unread chats (navigation, home) recount.
 markLive(['chat.message_posted']);
 
@@ -66,7 +71,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log, noticeSubjects: subjects };
-  const digests = createDigests(deps, [discussionDigest]);
+  const digests = createDigests(deps, [discussionDigest, taskDigest]);
   // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
   const sendMail = createMailSender(deps, mail);
   const files = createFilesService(deps);
@@ -111,6 +116,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   );
 
   const discussions = createDiscussionsService(deps);
+  const tasks = createTasksService(deps);
   const app = {
     config,
     deps,
@@ -127,13 +133,15 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     discussions,
     files,
     maintenance,
-    email: { ...createEmailService(deps, discussions), digests },
+    // Mail posts through ports: replies to a discussion's mail, and comments by answering a task's mail.
+    email: { ...createEmailService(deps, discussions, { comment: tasks.comment, get: tasks.get }), digests },
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     push: createPushService(deps, () => push.publicKey),
     chat: createChatService(deps, {
       event: (room, seq, frame) => hub.publishEvent(room, seq, frame),
       direct: (userIds, room) => userIds.forEach((id) => hub.toUser(id, { type: 'notice', group: null, kind: 'chat.message_posted', room, discussionId: null })),
     }),
+    tasks,
     realtime: { bus, hub },
     async close() {
       runner?.stop();

@@ -39,8 +39,11 @@ export function markersOf(w: World): Marker[] {
     out.push(reaction(`${vis} discussion reaction`, REACTION[vis].discussion, reads), reaction(`${vis} comment reaction`, REACTION[vis].comment, reads));
     for (const f of ['chat', 'chatfilename', 'chatfile', 'chatafteredit']) out.push(text(`${vis} chat ${f}`, m(f), chat));
     out.push(text(`${vis} discussion commentafteredit`, m('commentafteredit'), reads));
+    // Tasks are read like their group: every field of a task, its board's labels and columns.
+    const readsTask = (a: Actor) => can(a, 'task.read', { group: g.facts, authorId: g.residentId, deletedAt: null });
+    for (const f of ['tasktitle', 'taskdesc', 'checkitem', 'taskcomment', 'taskfilename', 'taskfile', 'labelname', 'columnname']) out.push(text(`${vis} task ${f}`, m(f), readsTask));
     // Deleted things, their files, what a deleted discussion held, and text replaced by an edit: nobody's.
-    for (const f of ['deletedcomment', 'deletedfilename', 'deletedfile', 'deleteddiscussion', 'orphancomment', 'commentbeforeedit', 'deletedchat', 'deletedchatfilename', 'deletedchatfile', 'chatbeforeedit'])
+    for (const f of ['deletedcomment', 'deletedfilename', 'deletedfile', 'deleteddiscussion', 'orphancomment', 'commentbeforeedit', 'deletedchat', 'deletedchatfilename', 'deletedchatfile', 'chatbeforeedit', 'deletedtask', 'deletedtaskdesc', 'deletedtaskcomment', 'deletedtaskfilename', 'deletedtaskfile'])
       out.push(text(`${vis} removed ${f}`, m(f), nobody));
     out.push(text(`${vis} chat reaction`, REACTION[vis].chat, chat));
     out.push(text(`${vis} invitation e-mail`, m('invitee'), (a) => can(a, 'group.invite', g.facts)));

@@ -48,7 +48,7 @@ function perGroup(w: World, rule: (g: GroupWorld) => (a: Actor) => number, at: (
   return VISIBILITIES.map((v) => {
     const g = w.groups[v];
     const files = Object.values(g.files);
-    const ids = [g.id, g.discussionId, g.commentId, g.roomId, g.chatMessageId, g.linkId, g.invitationId, g.residentId, ...files, ...(g.requestId ? [g.requestId] : [])];
+    const ids = [g.id, g.discussionId, g.commentId, g.roomId, g.chatMessageId, g.linkId, g.invitationId, g.residentId, g.taskId, g.taskCommentId, g.checkItemId, g.labelId, g.columnId, ...files, ...(g.requestId ? [g.requestId] : [])];
     return { label: v, g, params: {}, ...at(g), swap: [[g.slug, MISSING.slug], ...ids.map((i): [string, string] => [i, MISSING.id])], hidden: hiddenBy(g), status: rule(g) };
   });
 }
@@ -62,15 +62,17 @@ function subgroupTargets(w: World): Target[] {
 const bodyOnly = (ts: Target[]) => ts.map((t) => ({ ...t, probeOnly: true }));
 /** A discussion's things: readable, or "not found" for everyone else (visitors included). */
 const readsDiscussion = (g: GroupWorld) => (a: Actor) => (can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null }) ? 200 : 404);
-const byId = (key: 'discussionId' | 'commentId' | 'roomId' | 'chatMessageId', name = 'id') => (g: GroupWorld) => ({ params: { [name]: g[key] } });
+const byId = (key: 'discussionId' | 'commentId' | 'roomId' | 'chatMessageId' | 'taskId' | 'taskCommentId', name = 'id') => (g: GroupWorld) => ({ params: { [name]: g[key] } });
+/** A task's things: readable like its group, or "not found" for everyone else (visitors included). */
+const readsTask = (g: GroupWorld) => (a: Actor) => (can(a, 'task.read', { group: g.facts, authorId: '', deletedAt: null }) ? 200 : 404);
 
 /** A form (or JSON body) naming everything a write could be about: the target group's things. */
 function groupForm(t: Target): Record<string, string> {
   const g = t.g;
   const ids: Record<string, string> = g
-    ? { groupSlug: g.slug, parent: g.slug, groupId: g.id, discussionId: g.discussionId, targetId: g.discussionId, reaction: `${g.discussionId} 👍`, commentId: g.commentId, roomId: g.roomId, messageId: g.chatMessageId, linkId: g.linkId, invitationId: g.invitationId, userId: g.residentId, requestId: g.requestId ?? MISSING.id }
+    ? { groupSlug: g.slug, parent: g.slug, groupId: g.id, discussionId: g.discussionId, targetId: g.discussionId, reaction: `${g.discussionId} 👍`, commentId: g.commentId, roomId: g.roomId, messageId: g.chatMessageId, linkId: g.linkId, invitationId: g.invitationId, userId: g.residentId, requestId: g.requestId ?? MISSING.id, taskId: g.taskId, itemId: g.checkItemId, columnId: g.columnId, labelId: g.labelId }
     : {};
-  return { body: 'probe', title: 'probe', name: 'probe', message: 'probe', url: 'https://example.org', emails: 'probe@example.org', role: 'admin', level: 'all', direction: 'up', decision: 'approve', on: '1', key: 'probe-key-0001', emoji: '👍', ...ids };
+  return { body: 'probe', title: 'probe', name: 'probe', message: 'probe', url: 'https://example.org', emails: 'probe@example.org', role: 'admin', level: 'all', direction: 'up', decision: 'approve', on: '1', key: 'probe-key-0001', emoji: '👍', version: '1', position: '0', text: 'probe', done: '1', ...ids };
 }
 const form = (bySee = false): Write => ({ form: groupForm, bySee });
 const json = (bySee = false): Write => ({ json: groupForm, bySee });
@@ -90,7 +92,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
         const g = x.groups[v];
         // The files of deleted comments and messages are gone for everyone.
         const ok = (a: Actor) =>
-          k === 'cover' ? can(a, 'group.see', g.facts) : k === 'chat' ? can(a, 'chat.read', g.facts) : k.startsWith('deleted') ? false : can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null });
+          k === 'cover' ? can(a, 'group.see', g.facts) : k === 'chat' ? can(a, 'chat.read', g.facts) : k.startsWith('deleted') ? false : k === 'task' ? can(a, 'task.read', { group: g.facts, authorId: '', deletedAt: null }) : can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null });
         return { label: `${v} ${k}`, params: { id: g.files[k] }, swap: [[g.files[k], MISSING.id]], hidden: (a) => !ok(a), status: (a) => (ok(a) ? 200 : 404) };
       }),
     );
@@ -127,6 +129,9 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/groups/[slug]/invite': { targets: (x) => perGroup(x, gate('group.invite', false)), writes: { 'POST ?/email': form(), 'POST ?/link': form(), 'POST ?/revoke': form() } },
     '/groups/[slug]/members': { targets: (x) => perGroup(x, gate('group.members', false)), writes: { 'POST ?/remove': form(), 'POST ?/role': form() } },
     '/groups/[slug]/requests': { targets: (x) => perGroup(x, gate('group.manage', false)), writes: { POST: form() } },
+    '/groups/[slug]/tasks': { targets: (x) => [...perGroup(x, gate('group.read', false)), ...perGroup(x, gate('group.read', false), (g) => ({ params: { slug: g.slug }, query: '?view=list&sort=title' })).map((t) => ({ ...t, label: `${t.label} list` }))], writes: Object.fromEntries(['create', 'move', 'take'].map((n) => [`POST ?/${n}`, form()])) },
+    '/groups/[slug]/tasks/new': { targets: (x) => [...perGroup(x, gate('task.create', false)), ...perGroup(x, gate('task.create', false), (g) => ({ params: { slug: g.slug }, query: `?from=comment:${g.commentId}` })).map((t) => ({ ...t, label: `${t.label} from a reply` }))], writes: { POST: form() } },
+    '/groups/[slug]/tasks/settings': { targets: (x) => perGroup(x, gate('group.read', false)), writes: Object.fromEntries(['addColumn', 'editColumn', 'removeColumn', 'addLabel', 'editLabel', 'removeLabel', 'timeZone'].map((n) => [`POST ?/${n}`, form()])) },
     '/groups/invite': { targets: () => only(admins(false)), writes: { 'POST ?/email': noTarget, 'POST ?/link': noTarget, 'POST ?/revoke': noTarget } },
     '/groups/new': { targets: (x) => [...only(admins(false)), ...perGroup(x, gate('group.createSub', false), (g) => ({ query: `?parent=${g.slug}` }))], writes: { POST: form() } },
     // An invitation opens only for the member it was sent to (their address): for anyone else, missing.
@@ -151,11 +156,15 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/profile/advanced': { targets: () => only(signedIn(false)), writes: { 'POST ?/create': own, 'POST ?/revoke': own } },
     '/register': { targets: () => only((a) => (isUser(a) ? 303 : 200)), writes: { POST: noTarget } },
     '/reset/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: everyone }], writes: { POST: token } },
+    '/tasks': { targets: (x) => [...only(signedIn(false)), { label: 'with done ones', params: {}, query: '?done=1', swap: [], hidden: () => false, status: signedIn(false) }, ...bodyOnly(perGroup(x, () => signedIn(false), () => ({})))], writes: { 'POST ?/done': form() } },
+    '/tasks/[id]': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: Object.fromEntries(['edit', 'props', 'move', 'take', 'done', 'checkAdd', 'checkToggle', 'checkEdit', 'checkRemove', 'comment', 'deleteComment', 'react', 'delete'].map((n) => [`POST ?/${n}`, form()])) },
+    '/tasks/[id]/react/[targetId]': { targets: (x) => perGroup(x, readsTask, (g) => ({ params: { id: g.taskId, targetId: g.taskCommentId } })) },
+    '/tasks/[id]/mail/[action]': { targets: (x) => [{ label: 'unknown', params: { id: x.groups.closed.taskId, action: 'done' }, query: `?t=${MISSING.token}`, swap: [], hidden: () => false, status: () => 404 }], writes: { POST: token } },
     '/search': { targets: () => [{ label: 'plantation', params: {}, query: '?q=plantation', swap: [], hidden: () => false, status: everyone }] },
     '/setup': { targets: () => only(() => 303), writes: { POST: 'the association exists: setup is closed to everyone' } },
     '/u/[handle]': { targets: profile },
     // Files and health
-    '/files/[id]': { targets: (x) => [...files(['cover', 'discussion', 'comment', 'image', 'chat', 'deletedComment', 'deletedChat'])(x), ...profile(x).map((t) => ({ ...t, label: 'avatar', params: { id: x.avatarId }, swap: [[x.avatarId, MISSING.id]] as [string, string][] }))] },
+    '/files/[id]': { targets: (x) => [...files(['cover', 'discussion', 'comment', 'image', 'chat', 'deletedComment', 'deletedChat', 'task', 'deletedTaskComment'])(x), ...profile(x).map((t) => ({ ...t, label: 'avatar', params: { id: x.avatarId }, swap: [[x.avatarId, MISSING.id]] as [string, string][] }))] },
     '/files/[id]/preview': { targets: files(['image']) },
     '/healthz': { targets: () => only(everyone) },
     // JSON API
@@ -212,6 +221,23 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/api/v1/openapi.json': { targets: () => only(everyone) },
     '/api/v1/preview': { targets: () => only(signedIn(true)), writes: { POST: noTarget } },
     '/api/v1/search': { targets: () => [{ label: 'plantation', params: {}, query: '?q=plantation', swap: [], hidden: () => false, status: everyone }] },
+    '/api/v1/tasks': { targets: (x) => [...only(signedIn(true)), ...bodyOnly(perGroup(x, () => signedIn(true), () => ({})))], writes: { POST: json() } },
+    '/api/v1/tasks/[id]': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { PATCH: json(), DELETE: json() } },
+    '/api/v1/tasks/[id]/activity': { targets: (x) => perGroup(x, readsTask, byId('taskId')) },
+    '/api/v1/tasks/[id]/checklist': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { POST: json() } },
+    '/api/v1/tasks/[id]/checklist/[itemId]': { targets: (x) => perGroup(x, readsTask, (g) => ({ params: { id: g.taskId, itemId: g.checkItemId } })), writes: { PATCH: json(), DELETE: json() } },
+    '/api/v1/tasks/[id]/comments': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { POST: json() } },
+    '/api/v1/tasks/[id]/complete': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { POST: json() } },
+    '/api/v1/tasks/[id]/move': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { POST: json() } },
+    '/api/v1/tasks/[id]/take': { targets: (x) => perGroup(x, readsTask, byId('taskId')), writes: { POST: json() } },
+    '/api/v1/tasks/boards/[slug]': { targets: (x) => perGroup(x, gate('group.read', true)) },
+    '/api/v1/tasks/boards/[slug]/columns': { targets: (x) => perGroup(x, gate('task.columns', true)), writes: { POST: json() } },
+    '/api/v1/tasks/boards/[slug]/columns/[id]': { targets: (x) => perGroup(x, gate('task.columns', true), (g) => ({ params: { slug: g.slug, id: g.columnId } })), writes: { PATCH: json(), DELETE: json() } },
+    '/api/v1/tasks/boards/[slug]/labels': { targets: (x) => perGroup(x, gate('group.read', true)), writes: { POST: json() } },
+    '/api/v1/tasks/boards/[slug]/labels/[id]': { targets: (x) => perGroup(x, gate('task.labels', true), (g) => ({ params: { slug: g.slug, id: g.labelId } })), writes: { PATCH: json(), DELETE: json() } },
+    '/api/v1/tasks/boards/[slug]/list': { targets: (x) => perGroup(x, gate('group.read', true)) },
+    '/api/v1/tasks/comments/[commentId]': { targets: (x) => perGroup(x, readsTask, byId('taskCommentId', 'commentId')), writes: { DELETE: json() } },
+    '/api/v1/tasks/reactions': { targets: (x) => perGroup(x, readsTask, () => ({})), writes: { POST: { json: (t) => ({ targetId: t.g!.taskCommentId, emoji: '👍' }) } } },
     '/api/v1/session': { targets: () => only(everyone), writes: { POST: noTarget, DELETE: own } },
     '/api/v1/users/[handle]': { targets: profile },
   };

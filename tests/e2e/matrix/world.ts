@@ -38,12 +38,18 @@ export type GroupWorld = {
   discussionId: string;
   commentId: string;
   /** An attachment of the discussion, one of the comment, an image (with a preview) of the comment. */
-  files: { discussion: string; comment: string; image: string; cover: string; chat: string; deletedComment: string; deletedChat: string };
+  files: { discussion: string; comment: string; image: string; cover: string; chat: string; deletedComment: string; deletedChat: string; task: string; deletedTaskComment: string };
   linkId: string;
   roomId: string;
   chatMessageId: string;
   invitationId: string;
   requestId: string | null;
+  /** A task with every field marked (made from the reply), its comment, checklist line, label and renamed column. */
+  taskId: string;
+  taskCommentId: string;
+  checkItemId: string;
+  labelId: string;
+  columnId: string;
 };
 
 export type World = {
@@ -70,14 +76,14 @@ function writeFile(app: App, id: string, content: string, variant = '') {
   fs.writeFileSync(path.join(dir, id + variant), content);
 }
 
-async function insertFile(app: App, f: { ownerId: string; purpose: 'attachment' | 'avatar' | 'cover'; groupId?: string; discussionId?: string; commentId?: string; chatMessageId?: string; name: string; content: string; preview?: string }) {
+async function insertFile(app: App, f: { ownerId: string; purpose: 'attachment' | 'avatar' | 'cover'; groupId?: string; discussionId?: string; commentId?: string; chatMessageId?: string; taskId?: string; taskCommentId?: string; name: string; content: string; preview?: string }) {
   const id = newId();
   writeFile(app, id, f.content);
   if (f.preview) writeFile(app, id, f.preview, '.preview.webp');
   await app.db
     .insertInto('files')
     .values({
-      id, ownerId: f.ownerId, purpose: f.purpose, groupId: f.groupId ?? null, discussionId: f.discussionId ?? null, commentId: f.commentId ?? null, chatMessageId: f.chatMessageId ?? null,
+      id, ownerId: f.ownerId, purpose: f.purpose, groupId: f.groupId ?? null, discussionId: f.discussionId ?? null, commentId: f.commentId ?? null, chatMessageId: f.chatMessageId ?? null, taskId: f.taskId ?? null, taskCommentId: f.taskCommentId ?? null,
       name: f.name, mime: f.preview ? 'image/png' : f.purpose === 'attachment' ? 'application/pdf' : 'image/webp', size: f.content.length, width: null, height: null, hasPreview: f.preview ? 1 : 0, createdAt: new Date().toISOString(),
     })
     .execute();
@@ -141,6 +147,8 @@ export async function seedWorld(app: App): Promise<World> {
       comment: await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, discussionId: d.id, commentId: c.id, name: `annexe-${m('cfilename')}.pdf`, content: `%PDF ${m('cfile')}` }),
       image: await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, discussionId: d.id, commentId: c.id, name: `photo-${m('imagename')}.png`, content: `PNG ${m('image')}`, preview: `RIFF ${m('preview')}` }),
       chat: '',
+      task: '',
+      deletedTaskComment: '',
     };
     const room = await app.chat.groupChat(admin, { slug });
     const sent = await app.chat.send(residentActor, { roomId: room.room.id, key: `seed-${vis}-0001`, body: `Chat ${m('chat')}` });
@@ -153,11 +161,25 @@ export async function seedWorld(app: App): Promise<World> {
     await app.chat.edit(residentActor, { messageId: editedChat.message.id, body: `Après ${m('chatafteredit')}` });
     await app.groups.invitations.inviteByEmail(admin, slug, { emails: `${m('invitee')}@example.org` });
     const invitation = await app.db.selectFrom('invitations').select('id').where('groupId', '=', id).executeTakeFirstOrThrow();
+    // Tasks: one with every field marked, made from the reply; a deleted comment and a deleted task.
+    const label = await app.tasks.addLabel(residentActor, { groupSlug: slug, name: `Étiquette ${m('labelname')}`, color: 'green' });
+    const doing = (await app.tasks.board(admin, { groupSlug: slug })).columns[1];
+    await app.tasks.editColumn(admin, { groupSlug: slug, columnId: doing.id, name: `Colonne ${m('columnname')}` });
+    const task = await app.tasks.create(residentActor, { groupSlug: slug, title: `Tâche ${m('tasktitle')} plantation`, description: `Détails ${m('taskdesc')}`, assigneeIds: [resident.id, users.member.id], labelIds: [label.id], from: `comment:${c.id}`, columnId: doing.id, dueDate: '2026-12-24' });
+    const [checkItemId] = (await app.tasks.addChecklist(residentActor, { taskId: task.id, text: `Ligne ${m('checkitem')}` })).ids;
+    const taskComment = await app.tasks.comment(residentActor, { taskId: task.id, body: `Remarque ${m('taskcomment')}` });
+    files.task = await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, taskId: task.id, taskCommentId: taskComment.id, name: `plan-${m('taskfilename')}.pdf`, content: `%PDF ${m('taskfile')}` });
+    const goneTaskComment = await app.tasks.comment(residentActor, { taskId: task.id, body: `Effacé ${m('deletedtaskcomment')}` });
+    files.deletedTaskComment = await insertFile(app, { ownerId: resident.id, purpose: 'attachment', groupId: id, taskId: task.id, taskCommentId: goneTaskComment.id, name: `x-${m('deletedtaskfilename')}.pdf`, content: `%PDF ${m('deletedtaskfile')}` });
+    await app.tasks.removeComment(residentActor, { commentId: goneTaskComment.id });
+    const goneTask = await app.tasks.create(admin, { groupSlug: slug, title: `Supprimée ${m('deletedtask')}`, description: `Détails ${m('deletedtaskdesc')}`, assigneeIds: [users.member.id] });
+    await app.tasks.remove(admin, { taskId: goneTask.id });
     let requestId: string | null = null;
     if (vis === 'closed') requestId = (await app.groups.requestJoin(await actorOf(users.outsider.id), slug, { message: `Bonjour ${m('request')}` })).id;
     groups[vis] = {
       vis, id, slug, facts: { id, visibility: vis, parentId: null }, residentId: resident.id, residentHandle: resident.handle,
       discussionId: d.id, commentId: c.id, files, linkId: link.id, roomId: room.room.id, chatMessageId: sent.message.id, invitationId: invitation.id, requestId,
+      taskId: task.id, taskCommentId: taskComment.id, checkItemId, labelId: label.id, columnId: doing.id,
     };
   }
 

@@ -1,6 +1,6 @@
 /**
  * One WebSocket per tab for what every page hears: the inbox count (the bell), unread chats,
- * and notices that a group's content changed (live pages). Components take a lease, say which
+ * and notices that a group's content changed (live pages, boards, task chips). Components take a lease, say which
  * groups they watch (the socket watches them all together), and give the lease back; the
  * socket closes with the last one. Chat rooms keep their own socket and cursors.
  */

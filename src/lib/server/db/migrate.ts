@@ -11,6 +11,7 @@ import * as m008robustness from './migrations/008-robustness';
 import * as m009firstSteps from './migrations/009-first-steps';
 import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
+import * as m012tasks from './migrations/012-tasks';
 import * as m013push from './migrations/013-push';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
@@ -27,6 +28,7 @@ export const migrations: [string, Migration][] = [
   ['009-first-steps', m009firstSteps],
   ['010-search-stemming', m010searchStemming],
   ['011-notifications', m011notifications],
+  ['012-tasks', m012tasks],
   ['013-push', m013push],
 ];
 

@@ -41,6 +41,17 @@ export interface Database {
   emailGroupPrefs: EmailGroupPrefsTable;
   emailInbound: EmailInboundTable;
   emailPending: EmailPendingTable;
+  taskBoards: TaskBoardsTable;
+  taskColumns: TaskColumnsTable;
+  tasks: TasksTable;
+  taskAssignees: TaskAssigneesTable;
+  taskLabels: TaskLabelsTable;
+  taskLabelLinks: TaskLabelLinksTable;
+  taskChecklistItems: TaskChecklistItemsTable;
+  taskComments: TaskCommentsTable;
+  taskActivity: TaskActivityTable;
+  taskReminders: TaskRemindersTable;
+  mailActionUses: MailActionUsesTable;
   idempotencyKeys: IdempotencyKeysTable;
 }
 
@@ -143,6 +154,8 @@ export interface GroupsTable {
   discussionCount: number;
   memberCount: number;
   lastActivityAt: string;
+  /** IANA time zone of the group (migration 012); null: Europe/Brussels. Due dates without a time are days there. */
+  timeZone?: string | null;
 }
 
 export interface MembershipsTable {
@@ -287,6 +300,8 @@ export interface NotificationSettingsTable {
   quietTo: number | null;
   inboxUnread: number;
   updatedAt: string;
+  /** Local hour (0–23) of task reminders (migration 012); 8 by default. */
+  reminderHour?: Generated<number>;
 }
 
 /** A device where a member turned notifications on (Web Push). */
@@ -320,6 +335,9 @@ export interface FilesTable {
   commentId: string | null;
   /** A chat attachment's message (migration 005); null for everything else. */
   chatMessageId: string | null;
+  /** A task's attachment, and the task comment it belongs to (migration 012). */
+  taskId?: string | null;
+  taskCommentId?: string | null;
   name: string;
   mime: string;
   size: number;
@@ -339,10 +357,13 @@ export interface DraftsTable {
 
 export interface SearchDocsTable {
   rowid: Generated<number>;
-  docId: string; // discussion or comment id
-  kind: 'discussion' | 'comment';
+  docId: string; // discussion, comment, task or task comment id
+  kind: 'discussion' | 'comment' | 'task' | 'task_comment';
   groupId: string;
+  /** The discussion of a discussion or comment; '' for tasks. */
   discussionId: string;
+  /** The task of a task or task comment (migration 012). */
+  taskId?: string | null;
   /** Original title and plain text, for result snippets. */
   title: string;
   body: string;
@@ -479,7 +500,7 @@ export interface EmailInboundTable {
 export interface EmailPendingTable {
   id: string;
   userId: string;
-  kind: 'reply' | 'discussion';
+  kind: 'reply' | 'discussion' | 'task_reply';
   discussionId: string | null;
   groupId: string | null;
   /** Title of the new discussion ('' for a reply). */
@@ -498,6 +519,145 @@ export interface EmailPendingTable {
   usedAt: string | null;
   /** 'posted:<id>' or 'refused:<code>' once used. */
   outcome: string | null;
+  /** The task a held reply comments on (migration 012). */
+  taskId?: string | null;
+}
+
+/** A group's task board exists (its default columns were made once). */
+export interface TaskBoardsTable {
+  groupId: string;
+  createdAt: string;
+}
+
+/** The default columns' presets: named in each reader's language until a group admin renames them. */
+export type ColumnPreset = 'todo' | 'doing' | 'done';
+
+/** A column of a group's board, in order; exactly one is the "done" column. */
+export interface TaskColumnsTable {
+  id: string;
+  groupId: string;
+  /** null: a default column, named after its preset. */
+  name: string | null;
+  preset: ColumnPreset | null;
+  position: number;
+  isDone: number;
+  createdAt: string;
+}
+
+/** A task: in one column of its group's board, at a position (dense from 0 per column among live tasks). */
+export interface TasksTable {
+  id: string;
+  groupId: string;
+  columnId: string;
+  position: number;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  /** 0 urgent, 1 high, 2 normal, 3 low. */
+  priority: number;
+  /** The due instant (UTC); for a due day without a time, the start of that day in the group's time zone. */
+  dueAt: string | null;
+  dueHasTime: number;
+  /** When it becomes overdue: the due time, or the end of the due day. */
+  overdueAt: string | null;
+  authorId: string;
+  /** Every change to what edits and moves carry takes the next version. */
+  version: number;
+  completedAt: string | null;
+  completedBy: string | null;
+  deletedAt: string | null;
+  deletedBy: string | null;
+  /** Made from a discussion, a comment or a chat message. */
+  originKind: 'discussion' | 'comment' | 'chat' | null;
+  originId: string | null;
+  /** The discussion of a comment origin (the discussion also shows the chip). */
+  originDiscussionId: string | null;
+  /** An RRULE (RFC 5545) when the task recurs. */
+  recurrence: string | null;
+  /** The first task of a recurring series. */
+  seriesId: string | null;
+  /** The occurrence made after this one, once made. */
+  nextTaskId: string | null;
+  commentCount: number;
+  checklistCount: number;
+  checklistDone: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskAssigneesTable {
+  taskId: string;
+  userId: string;
+  createdAt: string;
+}
+
+/** A group's labels (name and colour), managed by its members. */
+export interface TaskLabelsTable {
+  id: string;
+  groupId: string;
+  name: string;
+  color: string;
+  createdAt: string;
+}
+
+export interface TaskLabelLinksTable {
+  taskId: string;
+  labelId: string;
+}
+
+/** One line of a task's checklist, with its own assignee and due date. */
+export interface TaskChecklistItemsTable {
+  id: string;
+  taskId: string;
+  position: number;
+  text: string;
+  done: number;
+  assigneeId: string | null;
+  dueAt: string | null;
+  dueHasTime: number;
+  doneAt: string | null;
+  doneBy: string | null;
+  createdAt: string;
+}
+
+export interface TaskCommentsTable {
+  id: string;
+  taskId: string;
+  groupId: string;
+  authorId: string;
+  body: string;
+  bodyHtml: string;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  deletedBy: string | null;
+}
+
+/** Who changed what on a task, and when (JSON `data` per kind). */
+export interface TaskActivityTable {
+  id: string;
+  taskId: string;
+  actorId: string | null;
+  kind: string;
+  data: string;
+  createdAt: string;
+}
+
+/** A reminder sent: at most once per task, member, kind ('soon', 'overdue') and due date. */
+export interface TaskRemindersTable {
+  taskId: string;
+  userId: string;
+  kind: string;
+  dueAt: string;
+  createdAt: string;
+}
+
+/** A one-click mail link already used (mark done, take it): each works once. */
+export interface MailActionUsesTable {
+  nonce: string;
+  userId: string;
+  path: string;
+  usedAt: string;
 }
 
 /** A creating write's idempotency key and its first result (migration 008, kernel/idempotency.ts). */

@@ -5,8 +5,10 @@ import { startInboundSmtp, type InboundServer } from './smtp-in';
 
 /**
  * The mail parts of the production entry: the inbound SMTP server (SMTP_IN_PORT on HOST;
- * 0 turns it off), the digest scheduler (every minute: enqueue the digests whose local time
- * has passed, and forget held mail that expired) and the one-click unsubscribe endpoint.
+ * 0 turns it off), the scheduler (every minute: enqueue the digests whose local time has
+ * passed, send the task reminders that are due and make the next occurrences of recurring
+ * tasks, and forget held mail that expired; every step is claimed in the database, so all
+ * processes may run it) and the one-click unsubscribe endpoint.
  */
 export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: number } = {}) {
   let smtp: InboundServer | null = null;
@@ -31,6 +33,10 @@ export function startMailSurfaces(app: App, o: { quiet?: boolean; schedulerMs?: 
           .then((n) => n > 0 && app.jobs.poke())
           .catch((e: Error) => log(`digest scheduler: ${e.message}`));
         void app.email.purgeHeld().catch((e: Error) => log(`held mail purge: ${e.message}`));
+        void app.tasks.scheduler
+          .tick()
+          .then((n) => n.reminders + n.recurrences > 0 && app.jobs.poke())
+          .catch((e: Error) => log(`task scheduler: ${e.message}`));
       };
       timer = setInterval(tick, o.schedulerMs ?? 60_000);
       tick();

@@ -32,6 +32,7 @@ function groupOf(r: unknown): GroupFacts | null {
   if ('visibility' in r) return r as GroupFacts;
   if ('group' in r) return (r as { group: GroupFacts }).group;
   if ('discussion' in r) return (r as { discussion: { group: GroupFacts } }).discussion.group;
+  if ('task' in r) return (r as { task: { group: GroupFacts } }).task.group;
   return null;
 }
 

@@ -33,3 +33,36 @@ describe('group visibility rules', () => {
     expect(can(a, 'group.links', g(vis))).toBe(reads);
   });
 });
+
+describe('task rules', () => {
+  const admin: Actor = { kind: 'user', userId: 'u9' as never, isAdmin: true, roles: new Map() };
+  const adminReadToken: Actor = { ...admin, token: { scope: 'read' } } as Actor;
+  const task = (visibility: GroupFacts['visibility'], o: { authorId?: string; deletedAt?: string | null } = {}) => ({ group: g(visibility), authorId: o.authorId ?? 'u3', deletedAt: o.deletedAt ?? null });
+  // [actor, visibility, reads, creates and edits, deletes (author u3 is the group admin here), manages columns, manages labels]
+  const table: [string, Actor, GroupFacts['visibility'], boolean, boolean, boolean, boolean, boolean][] = [
+    ['visitor', visitor, 'open', true, false, false, false, false],
+    ['visitor', visitor, 'closed', false, false, false, false, false],
+    ['outsider', outsider, 'open', true, false, false, false, false],
+    ['outsider', outsider, 'secret', false, false, false, false, false],
+    ['member', member, 'closed', true, true, false, false, true],
+    ['group admin', groupAdmin, 'secret', true, true, true, true, true],
+    ['instance admin', admin, 'secret', true, false, true, true, false],
+    ['instance admin with a read token', adminReadToken, 'secret', false, false, false, false, false],
+  ];
+  it.each(table)('%s in a %s group', (_n, a, vis, reads, edits, deletes, columns, labels) => {
+    expect(can(a, 'task.read', task(vis))).toBe(reads);
+    expect(can(a, 'task.create', g(vis))).toBe(edits);
+    expect(can(a, 'task.edit', task(vis))).toBe(edits);
+    expect(can(a, 'task.delete', task(vis))).toBe(deletes);
+    expect(can(a, 'task.columns', g(vis))).toBe(columns);
+    expect(can(a, 'task.labels', g(vis))).toBe(labels);
+  });
+  it('the author deletes their own task; nobody edits or deletes a deleted one', () => {
+    expect(can(member, 'task.delete', task('closed', { authorId: 'u2' }))).toBe(true);
+    expect(can(member, 'task.edit', task('closed', { deletedAt: '2026-01-01' }))).toBe(false);
+    expect(can(groupAdmin, 'task.delete', task('closed', { deletedAt: '2026-01-01' }))).toBe(false);
+    expect(can(member, 'task.commentDelete', { task: task('closed'), authorId: 'u2', deletedAt: null })).toBe(true);
+    expect(can(member, 'task.commentDelete', { task: task('closed'), authorId: 'u3', deletedAt: null })).toBe(false);
+    expect(can(groupAdmin, 'task.commentDelete', { task: task('closed'), authorId: 'u2', deletedAt: null })).toBe(true);
+  });
+});

@@ -8,6 +8,11 @@ export type DiscussionFacts = { group: GroupFacts; authorId: string; lockedAt: s
 /** A comment (or any authored item) with its discussion's facts. */
 export type ItemFacts = { discussion: DiscussionFacts; authorId: string; deletedAt: string | null };
 
+/** A task with its group's facts. */
+export type TaskFacts = { group: GroupFacts; authorId: string; deletedAt: string | null };
+/** A task comment with its task's facts. */
+export type TaskCommentFacts = { task: TaskFacts; authorId: string; deletedAt: string | null };
+
 /** A direct conversation: who takes part. */
 export type DirectFacts = { participantIds: readonly string[] };
 
@@ -63,6 +68,16 @@ export const rules = {
   'dm.start': (a: Actor) => isUser(a),
   'dm.read': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
   'dm.post': (a: Actor, d: DirectFacts) => isUser(a) && d.participantIds.includes(a.userId),
+  // tasks: read like their group; created, moved, edited, taken and commented by its members;
+  // deleted by their author or a group admin; the board's columns and time zone by group admins,
+  // labels by members
+  'task.read': (a: Actor, t: TaskFacts) => readsGroup(a, t.group),
+  'task.create': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'task.edit': (a: Actor, t: TaskFacts) => isMember(a, t.group.id) && !t.deletedAt,
+  'task.delete': (a: Actor, t: TaskFacts) => (isAuthor(a, t.authorId) || moderates(a, t.group)) && !t.deletedAt,
+  'task.columns': (a: Actor, g: GroupFacts) => moderates(a, g),
+  'task.labels': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'task.commentDelete': (a: Actor, c: TaskCommentFacts) => (isAuthor(a, c.authorId) || moderates(a, c.task.group)) && !c.deletedAt && !c.task.deletedAt,
   // email: a member chooses how much mail they get, in general and for each of their groups
   'email.settings': (a: Actor) => isUser(a),
   'email.groupSettings': (a: Actor, g: GroupFacts) => isMember(a, g.id),

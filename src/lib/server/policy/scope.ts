@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema';
-import { isUser, type Actor } from './actor';
+import { isInstanceAdmin, isUser, type Actor } from './actor';
 
 /**
  * SQL twins of `group.see` and `group.read`, to filter lists inside the query so paging,
@@ -33,4 +33,17 @@ function groupFilter(actor: Actor, groupIdColumn: string, publicRows: RawBuilder
   if (isUser(actor) && actor.isAdmin) return sql<SqlBool>`1 = 1`;
   if (!isUser(actor)) return sql<SqlBool>`${publicRows}`;
   return sql<SqlBool>`(${publicRows} OR ${sql.ref(groupIdColumn)} IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId}))`;
+}
+
+/**
+ * Tasks the actor may read (`task.read`): live tasks of the groups whose content they may
+ * read. `alias` names the tasks table in the query; its group is looked up by id, so no join
+ * is needed.
+ */
+export function taskReadBy(actor: Actor, alias: string): Expression<SqlBool> {
+  const live = sql<SqlBool>`${sql.ref(`${alias}.deletedAt`)} IS NULL`;
+  if (isInstanceAdmin(actor)) return live;
+  const open = sql`EXISTS (SELECT 1 FROM groups tg WHERE tg.id = ${sql.ref(`${alias}.groupId`)} AND tg.visibility = 'open')`;
+  if (!isUser(actor)) return sql<SqlBool>`(${live} AND ${open})`;
+  return sql<SqlBool>`(${live} AND (${open} OR ${sql.ref(`${alias}.groupId`)} IN (SELECT group_id FROM memberships WHERE user_id = ${actor.userId})))`;
 }

@@ -13,12 +13,12 @@ async function open(event: Parameters<PageServerLoad>[0]) {
 
 /** A discussion with its replies; opening it marks everything shown as read. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, async () => ({
-    ...(await open(event)),
-    palette: REACTIONS,
-    maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
-    formKey: formKey(),
-  }));
+  loadOr404(event, async () => {
+    const r = await open(event);
+    // Tasks made from the discussion or its replies (chips with their live status), and "Make a task from this".
+    const tasks = await event.locals.app.tasks.fromItems(event.locals.actor, { groupId: r.discussion.group.id, originIds: [r.discussion.id, ...r.comments.map((c) => c.id)] });
+    return { ...r, tasks, palette: REACTIONS, maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024), formKey: formKey() };
+  });
 
 export const actions: Actions = {
   reply: async (event) => {

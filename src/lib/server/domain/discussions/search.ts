@@ -9,7 +9,7 @@ import { SearchInput } from './schemas';
 import { docTerms, ftsMatch, queryTerms, snippetOf, tsQuery, type SnippetPart } from './search-terms';
 
 /**
- * Full-text search over discussions and comments. One `search_docs` row per live item, with
+ * Full-text search over discussions, comments, tasks and task comments. One `search_docs` row per live item, with
  * its original title and text (for snippets) and its `terms`: the French, Dutch and English
  * stems of its words, computed here (`search-terms.ts`) so both engines match the same
  * tokens. SQLite indexes `terms` with FTS5 (triggers keep `search_fts` in sync), PostgreSQL
@@ -17,17 +17,24 @@ import { docTerms, ftsMatch, queryTerms, snippetOf, tsQuery, type SnippetPart } 
  * never sees, nor can count, what they may not read.
  */
 
-/** Indexes (or re-indexes) one discussion or comment, inside the writer's transaction. */
-export async function indexItem(tx: Tx, doc: { docId: string; kind: 'discussion' | 'comment'; groupId: string; discussionId: string; title: string; body: string; createdAt: string }) {
+/**
+ * Indexes (or re-indexes) one discussion, comment, task or task comment, inside the writer's
+ * transaction. A task's documents name it in `taskId` (their `discussionId` is '').
+ */
+export async function indexItem(tx: Tx, doc: { docId: string; kind: 'discussion' | 'comment' | 'task' | 'task_comment'; groupId: string; discussionId: string; taskId?: string | null; title: string; body: string; createdAt: string }) {
   const body = markdownToText(doc.body).slice(0, 20_000);
   const terms = docTerms(doc.title, body);
   const existing = await tx.selectFrom('searchDocs').select('rowid').where('docId', '=', doc.docId).executeTakeFirst();
   if (existing) await tx.updateTable('searchDocs').set({ title: doc.title, body, terms }).where('docId', '=', doc.docId).execute();
-  else await tx.insertInto('searchDocs').values({ ...doc, body, terms }).execute();
+  else await tx.insertInto('searchDocs').values({ ...doc, taskId: doc.taskId ?? null, body, terms }).execute();
 }
 /** Drops one item from search (a deleted comment), in the writer's transaction. */
 export async function unindexItem(tx: Tx, docId: string) {
   await tx.deleteFrom('searchDocs').where('docId', '=', docId).execute();
+}
+/** Drops a task and its comments from search, in the writer's transaction. */
+export async function unindexTask(tx: Tx, taskId: string) {
+  await tx.deleteFrom('searchDocs').where('taskId', '=', taskId).execute();
 }
 /** Drops a discussion and all its comments from search, in the writer's transaction. */
 export async function unindexDiscussion(tx: Tx, discussionId: string) {
@@ -40,9 +47,12 @@ export function ftsQuery(q: string): string {
 }
 
 export type SearchHit = {
-  kind: 'discussion' | 'comment';
+  kind: 'discussion' | 'comment' | 'task' | 'task_comment';
   id: string;
-  discussionId: DiscussionId;
+  /** The discussion of a discussion or comment hit; null for tasks. */
+  discussionId: DiscussionId | null;
+  /** The task of a task or task comment hit; null for discussions. */
+  taskId: string | null;
   title: string;
   group: { id: GroupId; slug: string; name: string };
   /** The snippet, split into plain parts and matched parts (rendered as text, never HTML). */
@@ -55,6 +65,13 @@ export type SearchHit = {
 function snippet(title: string, text: string, terms: string[][]): SnippetPart[] {
   const inText = snippetOf(text, terms);
   return inText.length ? inText : snippetOf(title, terms);
+}
+
+/** Where a hit opens: the discussion or task, at the reply or comment. */
+function hitUrl(r: { kind: SearchHit['kind']; docId: string; discussionId: string; taskId?: string | null }): string {
+  if (r.kind === 'task') return `/tasks/${r.docId}`;
+  if (r.kind === 'task_comment') return `/tasks/${r.taskId}#tc-${r.docId}`;
+  return r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`;
 }
 
 /** The search use case: what the actor may read, on either engine, with the same matches. */
@@ -70,10 +87,12 @@ export function createSearch(deps: Deps) {
       let q = db
         .selectFrom('searchDocs as sd')
         .innerJoin('groups', 'groups.id', 'sd.groupId')
-        .innerJoin('discussions', 'discussions.id', 'sd.discussionId')
-        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.createdAt', 'sd.title as docTitle', 'sd.body as docBody', 'discussions.title', 'groups.id as groupId', 'groups.slug', 'groups.name'])
-        .where((eb) => groupReadBy(actor, eb, 'sd.groupId', 'groups.visibility'))
-        .where('discussions.deletedAt', 'is', null);
+        .leftJoin('discussions', 'discussions.id', 'sd.discussionId')
+        .leftJoin('tasks', 'tasks.id', 'sd.taskId')
+        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.taskId', 'sd.createdAt', 'sd.title as docTitle', 'sd.body as docBody', 'discussions.title as discussionTitle', 'tasks.title as taskTitle', 'groups.id as groupId', 'groups.slug', 'groups.name'])
+        // Tasks are read like their group (`task.read`), as discussions are.
+        .where(() => groupReadBy(actor, null as never, 'sd.groupId', 'groups.visibility'))
+        .where((eb) => eb.or([eb.and([eb('discussions.id', 'is not', null), eb('discussions.deletedAt', 'is', null)]), eb.and([eb('tasks.id', 'is not', null), eb('tasks.deletedAt', 'is', null)])]));
       if (dialect === 'sqlite') {
         q = q
           .innerJoin(sql<{ rowid: number }>`search_fts`.as('search_fts'), (j) => j.onRef('search_fts.rowid', '=', 'sd.rowid'))
@@ -91,12 +110,13 @@ export function createSearch(deps: Deps) {
         hits: page.map((r) => ({
           kind: r.kind,
           id: r.docId,
-          discussionId: r.discussionId as DiscussionId,
-          title: r.title,
+          discussionId: r.discussionId ? (r.discussionId as DiscussionId) : null,
+          taskId: r.taskId ?? null,
+          title: r.discussionTitle ?? r.taskTitle ?? '',
           group: { id: r.groupId as GroupId, slug: r.slug, name: r.name },
           snippet: snippet(r.docTitle, r.docBody, terms),
           createdAt: r.createdAt,
-          url: r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`,
+          url: hitUrl(r),
         })),
         next: rows.length > input.limit && last ? `${last.createdAt}|${last.rowid}` : null,
       };

@@ -9,7 +9,7 @@ declare module '../../kernel/events' {
     'email.address_confirmation_sent': Record<string, never>;
     'email.address_confirmed': Record<string, never>;
     /** Mail in a member's name that could not be authenticated waits for their confirmation. */
-    'email.held': { pendingId: string; kind: 'reply' | 'discussion' };
+    'email.held': { pendingId: string; kind: 'reply' | 'discussion' | 'task_reply' };
     'email.held_confirmed': { pendingId: string };
   }
 }

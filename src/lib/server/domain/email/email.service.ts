@@ -1,21 +1,21 @@
 import type { Deps } from '../../kernel/deps';
 import { createSessions } from '../accounts/sessions';
 import { createAddressConfirmation } from './address';
-import { createInbound, type PostingPorts } from './inbound';
+import { createInbound, type PostingPorts, type TaskPorts } from './inbound';
 import { createEmailPrefs } from './prefs';
 
 /**
  * Email as a way to take part: notification levels and digest times (prefs), one-click
  * unsubscribe, inbound mail (reply and post by email, held mail waiting for its member's
  * confirmation, delivery reports) and confirming an address that bounced. Inbound mail posts
- * through the `discussions` functions the composition root hands in; notification mail is the
+ * through the `discussions` (and `tasks`) functions the composition root hands in; notification mail is the
  * mail channel of the notification pipeline (channel.ts).
  */
-export function createEmailService(deps: Deps, discussions: PostingPorts) {
+export function createEmailService(deps: Deps, discussions: PostingPorts, tasks?: TaskPorts) {
   const sessions = createSessions(deps);
   return {
     ...createEmailPrefs(deps),
-    ...createInbound(deps, { discussions, sessions }),
+    ...createInbound(deps, { discussions, tasks, sessions }),
     ...createAddressConfirmation(deps),
   };
 }

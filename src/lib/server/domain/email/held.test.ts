@@ -73,7 +73,7 @@ describe.each(engines)('%s: mail in a member’s name must come from their mail 
     const files = await app.db.selectFrom('files').select(['name']).where('discussionId', '=', d.id).execute();
     expect(files.map((f) => f.name)).toEqual(['offer.txt']);
     await expect(app.email.confirmHeld({ token })).rejects.toMatchObject({ kind: 'invalid', code: 'link_used' });
-    expect((await app.email.heldInfo({ token })).posted).toEqual({ discussionId: d.id, commentId: null });
+    expect((await app.email.heldInfo({ token })).posted).toEqual({ discussionId: d.id, commentId: null, url: `/d/${d.id}` });
     expect(await discussionsOf(c.g.id)).toHaveLength(1);
     await expect(app.email.heldInfo({ token: token.slice(0, -3) + 'AAA' })).rejects.toMatchObject({ kind: 'not_found' });
   });

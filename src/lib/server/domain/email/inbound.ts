@@ -39,6 +39,7 @@ export type InboundMail = MailContent & {
 
 export type InboundOutcome =
   | { kind: 'posted'; discussionId: string; commentId?: string }
+  | { kind: 'commented'; taskId: string; commentId: string }
   | { kind: 'held'; pendingId: string }
   | { kind: 'ignored'; reason: 'auto_reply' | 'duplicate' | 'loop' | 'report' | 'unauthenticated' }
   | { kind: 'bounce_recorded'; addresses: string[] }
@@ -99,7 +100,14 @@ export type PostingPorts = {
   get(actor: Actor, raw: { discussionId: string }): Promise<{ title: string; group: { id: string; name: string } }>;
 };
 
-export function createInbound(deps: Deps, ports: { discussions: PostingPorts; sessions: Sessions }) {
+/** How a reply to a task's mail becomes a comment (given by the composition root: mail never imports tasks). */
+export type TaskPorts = {
+  comment(actor: Actor, raw: unknown): Promise<{ id: string }>;
+  /** A task as the actor may see it; "not found" otherwise. */
+  get(actor: Actor, raw: { taskId: string }): Promise<{ title: string; group: { id: string; name: string } }>;
+};
+
+export function createInbound(deps: Deps, ports: { discussions: PostingPorts; tasks?: TaskPorts; sessions: Sessions }) {
   const { db, clock, config } = deps;
   const domain = config.mailDomain.toLowerCase();
 
@@ -162,7 +170,8 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
      * Handles one received mail for one recipient: a delivery report to a signed return path
      * marks that address as failing; auto-replies are dropped; a reply to a signed address
      * posts as that member and a mail to `<group-slug>@` starts a discussion, both through
-     * the discussions service (so the policy applies), but only when the mail is
+     * the discussions service (so the policy applies), a reply to a task's mail comments on
+     * the task through the tasks port, but only when the mail is
      * authenticated: otherwise it waits for the member's confirmation (pending.ts). Anything
      * else gets a polite bounce, if its sender is proven. A mail seen before (same
      * Message-ID and recipient) is not handled twice.
@@ -255,6 +264,19 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; se
         const actor = await ports.sessions.actorFor(owner.id as never);
         const body = replyBody(m);
         if (!body) return bounce(m, key, 'refused', owner.locale);
+        if (token.kind === 'task') {
+          const tasks = ports.tasks;
+          if (!tasks) return bounce(m, key, 'unknown_address', owner.locale);
+          if (!authenticated) return held.hold(m, key, owner, { kind: 'task_reply', taskId: token.targetId }, body);
+          try {
+            const c = await tasks.comment(actor, { taskId: token.targetId, body, files: files(m) });
+            await record(key, m, `commented:${c.id}`);
+            return { kind: 'commented', taskId: token.targetId, commentId: c.id };
+          } catch (e) {
+            const t = await tasks.get(actor, { taskId: token.targetId }).catch(() => null);
+            return refusal(e, m, key, owner.locale, Boolean(t && actor.kind === 'user' && actor.roles.has(t.group.id)));
+          }
+        }
         if (!authenticated) return held.hold(m, key, owner, { kind: 'reply', discussionId: token.discussionId }, body);
         try {
           const c = await ports.discussions.reply(actor, { discussionId: token.discussionId, body, files: files(m) });

@@ -4,7 +4,7 @@ import { isLocale, translator, formatDate } from '../../../i18n';
 import { summaryText, type Notice, type Recipient } from '../notifications';
 import { absolutize, renderMail, type Block } from './mail-render';
 import { reasonUnsubscribeToken } from './reason-tokens';
-import { mailSecret, replyLocalPart, unsubscribeToken } from './tokens';
+import { mailSecret, replyLocalPart, signActionLink, unsubscribeToken } from './tokens';
 
 export const listId = (slug: string, domain: string) => `${slug}.${domain}`;
 /** A display name for a raw header: quoted ASCII, or an RFC 2047 encoded word. */
@@ -45,6 +45,8 @@ export function noticeMail(config: Config, notices: Notice[], r: Recipient): Mai
     if (d.thread && !d.thread.reply) blocks.push({ kind: 'heading', text: d.title });
     if (d.body) blocks.push({ kind: 'html', html: absolutize(d.body.html, base), text: d.body.text });
     else if (d.excerpt) blocks.push({ kind: 'para', text: d.excerpt });
+    // One-click actions, each signed for this recipient (the page they open asks before acting).
+    for (const a of d.actions ?? []) if (a.url.startsWith('/') && !a.url.startsWith('//')) blocks.push({ kind: 'action', label: t(a.label), url: `${base}${a.url}?t=${signActionLink(secret, a.url, r.userId, new Date(n.createdAt))}` });
     blocks.push({ kind: 'action', label: open, url: `${base}${d.url}` });
   }
   const settings = d.group && byLevel ? `${base}/groups/${d.group.slug}/email` : `${base}/profile/notifications`;
@@ -81,7 +83,7 @@ export function noticeMail(config: Config, notices: Notice[], r: Recipient): Mai
     // Stable: a retry is the same mail. Merged mails are named after their first notification.
     messageId: merged ? `<m-${r.notificationId}@${domain}>` : d.thread ? `<${d.thread.item}@${domain}>` : `<n-${n.id}@${domain}>`,
     fromName: d.actor ? (d.group ? `${d.actor.name} (${d.group.name})` : d.actor.name) : undefined,
-    replyTo: d.replyTo ? `${replyLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt))}@${domain}` : undefined,
+    replyTo: d.replyTo ? `${replyLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt), d.replyTo.kind)}@${domain}` : undefined,
     headers,
   };
 }

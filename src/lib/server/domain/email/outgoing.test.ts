@@ -75,13 +75,29 @@ describe('signed addresses and digest times', () => {
     const now = new Date('2026-01-15T10:00:00Z');
     const local = replyLocalPart(secret, d, u, now);
     expect(local.length).toBeLessThanOrEqual(64);
-    expect(verifyReplyLocalPart(secret, local, now)).toEqual({ ok: true, discussionId: d, userId: u });
+    expect(verifyReplyLocalPart(secret, local, now)).toEqual({ ok: true, kind: 'discussion', targetId: d, discussionId: d, userId: u });
     expect(verifyReplyLocalPart(secret, local.toUpperCase(), now)).toMatchObject({ ok: true });
     const forged = local.replace(/\.[0-9a-z]+$/, '.aaaaaa');
     expect(verifyReplyLocalPart(secret, forged, now)).toEqual({ ok: false, reason: 'forged' });
     expect(verifyReplyLocalPart(Buffer.alloc(32, 8), local, now)).toEqual({ ok: false, reason: 'forged' });
     expect(verifyReplyLocalPart(secret, local, new Date('2026-12-15T10:00:00Z'))).toEqual({ ok: false, reason: 'expired' });
     expect(unsubscribeToken(secret, { userId: u, groupId: null })).toMatch(/^[0-9a-z]+\.0\./);
+  });
+
+  it('a reply address may name a task: still at most 64 characters, and a kind cannot be swapped', () => {
+    const now = new Date('2026-01-15T10:00:00Z');
+    // Time-ordered ids (UUIDv7) of this century.
+    const task = '019bc1a2-1b2c-7d3e-8f40-123456789abc';
+    const user = '019bc1a2-ffff-7fff-bfff-ffffffffffff';
+    const local = replyLocalPart(secret, task, user, now, 'task');
+    expect(local).toMatch(/^r\+t-/);
+    expect(local.length).toBeLessThanOrEqual(64);
+    expect(verifyReplyLocalPart(secret, local, now)).toEqual({ ok: true, kind: 'task', targetId: task, discussionId: '', userId: user });
+    // The same id as a discussion address with the task's signature, or the reverse: forged.
+    const asDiscussion = local.replace('r+t-', 'r+');
+    expect(verifyReplyLocalPart(secret, asDiscussion, now)).toEqual({ ok: false, reason: 'forged' });
+    const discussionLocal = replyLocalPart(secret, task, user, now);
+    expect(verifyReplyLocalPart(secret, discussionLocal.replace('r+', 'r+t-'), now)).toEqual({ ok: false, reason: 'forged' });
   });
 
   it('digests fall at the local hour, across daylight saving time', () => {

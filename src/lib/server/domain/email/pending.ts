@@ -11,9 +11,15 @@ import { isLocale, translator } from '../../../i18n';
 import { parseMail } from '../../adapters/mail/parse';
 import type { Sessions } from '../accounts/sessions';
 import { findGroupById, groupFacts } from '../groups/group';
-import type { InboundMail, InboundOutcome, MailContent, PostingPorts } from './inbound';
+import type { InboundMail, InboundOutcome, MailContent, PostingPorts, TaskPorts } from './inbound';
 import { renderMail } from './mail-render';
 import { mailSecret, pendingToken, verifyPendingToken } from './tokens';
+
+/** Where a posted held mail can be read, from its recorded outcome (`<discussion>[:<comment>]` or `task:<task>:<comment>`). */
+function postedAt(p: string[]): { discussionId: string; commentId: string | null; url: string } {
+  if (p[0] === 'task') return { discussionId: '', commentId: p[2] ?? null, url: `/tasks/${p[1]}${p[2] ? `#tc-${p[2]}` : ''}` };
+  return { discussionId: p[0], commentId: p[1] ?? null, url: `/d/${p[0]}${p[1] ? `?comment=${p[1]}#c-${p[1]}` : ''}` };
+}
 
 /** A held mail waits this long for its member's confirmation, then is forgotten. */
 export const HELD_DAYS = 7;
@@ -21,7 +27,7 @@ export const HELD_DAYS = 7;
 export const HELD_PER_HOUR = 5;
 
 /** Where a held mail would go. */
-export type HeldTarget = { kind: 'reply'; discussionId: string } | { kind: 'discussion'; groupId: string; title: string };
+export type HeldTarget = { kind: 'reply'; discussionId: string } | { kind: 'discussion'; groupId: string; title: string } | { kind: 'task_reply'; taskId: string };
 
 /** A mail's attachments as files for the discussions service (forwarded messages and reports left out). */
 export const attachmentsOf = (m: Pick<MailContent, 'attachments'>) =>
@@ -43,7 +49,7 @@ export type HeldView = {
   receivedAt: string;
   files: { name: string; size: number }[];
   /** Once posted: where to read it. */
-  posted: { discussionId: string; commentId: string | null } | null;
+  posted: { discussionId: string; commentId: string | null; url: string } | null;
 };
 
 /**
@@ -53,7 +59,7 @@ export type HeldView = {
  * what would be posted (GET never acts: mail scanners open links) and posts it, once,
  * through the same discussions service as any post, so the policy applies at that moment.
  */
-export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; sessions: Sessions }) {
+export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; tasks?: TaskPorts; sessions: Sessions }) {
   const { db, clock, config } = deps;
   const dir = path.join(config.dataDir, 'mail-held');
   const secret = () => mailSecret(config.dataDir);
@@ -67,8 +73,12 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
   }
 
   /** Where a held mail would go, named only as far as the member may read it. */
-  async function placeOf(userId: string, target: { discussionId?: string | null; groupId?: string | null }): Promise<{ group: string | null; discussion: string | null }> {
+  async function placeOf(userId: string, target: { discussionId?: string | null; groupId?: string | null; taskId?: string | null }): Promise<{ group: string | null; discussion: string | null }> {
     const actor = await ports.sessions.actorFor(userId as UserId);
+    if (target.taskId) {
+      const t = ports.tasks ? await ports.tasks.get(actor, { taskId: target.taskId }).catch((e) => (isDomainError(e) ? null : Promise.reject(e))) : null;
+      return t ? { group: t.group.name, discussion: t.title } : { group: null, discussion: null };
+    }
     if (target.discussionId) {
       const d = await ports.discussions.get(actor, { discussionId: target.discussionId }).catch((e) => (isDomainError(e) ? null : Promise.reject(e)));
       return d ? { group: d.group.name, discussion: d.title } : { group: null, discussion: null };
@@ -81,8 +91,8 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
   async function confirmationMail(member: { id: string; email: string; locale: string }, id: string, target: HeldTarget, subject: string): Promise<MailMessage> {
     const locale = isLocale(member.locale) ? member.locale : 'fr';
     const t = translator(locale);
-    const where = await placeOf(member.id, target.kind === 'reply' ? { discussionId: target.discussionId } : { groupId: target.groupId });
-    const place = target.kind === 'reply' ? t('email.held.reply', { title: where.discussion ?? '…', group: where.group ?? '…' }) : t('email.held.discussion', { group: where.group ?? '…' });
+    const where = await placeOf(member.id, target.kind === 'reply' ? { discussionId: target.discussionId } : target.kind === 'task_reply' ? { taskId: target.taskId } : { groupId: target.groupId });
+    const place = target.kind !== 'discussion' ? t('email.held.reply', { title: where.discussion ?? '…', group: where.group ?? '…' }) : t('email.held.discussion', { group: where.group ?? '…' });
     const url = `${config.baseUrl}/email/confirm/${pendingToken(secret(), id)}`;
     const { text, html } = renderMail({
       locale,
@@ -130,6 +140,7 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
               userId: member.id,
               kind: target.kind,
               discussionId: target.kind === 'reply' ? target.discussionId : null,
+              taskId: target.kind === 'task_reply' ? target.taskId : null,
               groupId: target.kind === 'discussion' ? target.groupId : null,
               title: target.kind === 'discussion' ? target.title : '',
               body,
@@ -162,7 +173,7 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
       const posted = r.outcome?.startsWith('posted:') ? r.outcome.slice('posted:'.length).split(':') : null;
       return {
         state: r.usedAt ? 'used' : r.expiresAt <= clock.now().toISOString() ? 'expired' : 'valid',
-        kind: r.kind,
+        kind: r.kind === 'discussion' ? 'discussion' : 'reply',
         group,
         discussion,
         title: r.title,
@@ -171,7 +182,7 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
         sender: r.sender,
         receivedAt: r.createdAt,
         files: JSON.parse(r.files) as HeldView['files'],
-        posted: posted ? { discussionId: posted[0], commentId: posted[1] ?? null } : null,
+        posted: posted ? postedAt(posted) : null,
       };
     },
 
@@ -180,7 +191,7 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
      * before posting, so two clicks cannot post twice; a refusal by the policy uses the link
      * up, an unexpected failure gives it back.
      */
-    async confirm(raw: unknown): Promise<{ discussionId: string; commentId: string | null }> {
+    async confirm(raw: unknown): Promise<{ discussionId: string; commentId: string | null; url: string }> {
       const r = await rowOf(raw);
       const now = clock.now();
       if (r.usedAt) return invalid([], 'link_used');
@@ -198,14 +209,22 @@ export function createHeldMail(deps: Deps, ports: { discussions: PostingPorts; s
         if (!user || user.disabledAt) notFound();
         const actor = await ports.sessions.actorFor(r.userId as UserId);
         const content = await parseMail(fs.readFileSync(file(r.eml)));
-        let out: { discussionId: string; commentId: string | null };
+        let out: { discussionId: string; commentId: string | null; url: string };
+        if (r.kind === 'task_reply') {
+          if (!ports.tasks || !r.taskId) return notFound();
+          const c = await ports.tasks.comment(actor, { taskId: r.taskId, body: r.body, files: attachmentsOf(content) });
+          out = postedAt(['task', r.taskId, c.id]);
+          await settle(`posted:task:${r.taskId}:${c.id}`);
+          forget(r.eml);
+          return out;
+        }
         if (r.kind === 'reply') {
           const c = await ports.discussions.reply(actor, { discussionId: r.discussionId, body: r.body, files: attachmentsOf(content) });
-          out = { discussionId: r.discussionId!, commentId: c.id };
+          out = postedAt([r.discussionId!, c.id]);
         } else {
           const g = (await findGroupById(db, r.groupId ?? '')) ?? notFound();
           const d = await ports.discussions.create(actor, { groupSlug: g.slug, title: r.title, body: r.body, files: attachmentsOf(content) });
-          out = { discussionId: d.id, commentId: null };
+          out = postedAt([d.id]);
         }
         await settle(`posted:${out.discussionId}${out.commentId ? `:${out.commentId}` : ''}`);
         forget(r.eml);

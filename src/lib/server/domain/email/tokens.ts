@@ -27,30 +27,40 @@ export const REPLY_TOKEN_DAYS = 180;
 const SIG_LEN = 6;
 const sig36 = (secret: Buffer, data: string, len: number) => BigInt('0x' + mac(secret, data).subarray(0, 8).toString('hex')).toString(36).padStart(13, '0').slice(0, len);
 
+/** What answering a notification mail posts into. */
+export type ReplyKind = 'discussion' | 'task';
+/** Prefixes of reply kinds in the address; a discussion's addresses have none (the first form, still valid). */
+const REPLY_PREFIX: Record<ReplyKind, string> = { discussion: '', task: 't-' };
+
 /**
- * `r+<discussion>.<user>.<day>.<sig>`: unique to one recipient and one discussion, dated
- * (day number, base 36) so old addresses expire, signed so none can be made up. At most 64
- * characters, the limit of a mail address's local part.
+ * `r+<discussion>.<user>.<day>.<sig>` (a reply in a discussion) or `r+t-<task>.<user>.<day>.<sig>`
+ * (a comment on a task): unique to one recipient and one thing, dated (day number, base 36)
+ * so old addresses expire, signed (over the kind too) so none can be made up or turned into
+ * another kind. At most 64 characters, the limit of a mail address's local part.
  */
-export function replyLocalPart(secret: Buffer, discussionId: string, userId: string, now: Date): string {
-  const d = uuidToShort(discussionId);
+export function replyLocalPart(secret: Buffer, targetId: string, userId: string, now: Date, kind: ReplyKind = 'discussion'): string {
+  const d = `${REPLY_PREFIX[kind]}${uuidToShort(targetId)}`;
   const u = uuidToShort(userId);
   const day = Math.floor(now.getTime() / DAY).toString(36);
   return `r+${d}.${u}.${day}.${sig36(secret, `reply:${d}.${u}.${day}`, SIG_LEN)}`;
 }
 
-export type ReplyToken = { ok: true; discussionId: string; userId: string } | { ok: false; reason: 'forged' | 'expired' };
+export type ReplyToken = { ok: true; kind: ReplyKind; targetId: string; userId: string; /** The discussion, for replies to a discussion. */ discussionId: string } | { ok: false; reason: 'forged' | 'expired' };
 export function verifyReplyLocalPart(secret: Buffer, local: string, now: Date): ReplyToken | null {
-  const m = /^r\+([0-9a-z]{1,25})\.([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([0-9a-z]+)$/.exec(local.toLowerCase());
+  const m = /^r\+((?:t-)?[0-9a-z]{1,25})\.([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([0-9a-z]+)$/.exec(local.toLowerCase());
   if (!m) return null;
   const [, d, u, day, sig] = m;
   if (!eq(sig, sig36(secret, `reply:${d}.${u}.${day}`, SIG_LEN))) return { ok: false, reason: 'forged' };
   if (now.getTime() - parseInt(day, 36) * DAY > REPLY_TOKEN_DAYS * DAY) return { ok: false, reason: 'expired' };
-  const discussionId = shortToUuid(d);
+  const kind: ReplyKind = d.startsWith(REPLY_PREFIX.task) ? 'task' : 'discussion';
+  const targetId = shortToUuid(kind === 'task' ? d.slice(REPLY_PREFIX.task.length) : d);
   const userId = shortToUuid(u);
-  if (!discussionId || !userId) return { ok: false, reason: 'forged' };
-  return { ok: true, discussionId, userId };
+  if (!targetId || !userId) return { ok: false, reason: 'forged' };
+  return { ok: true, kind, targetId, userId, discussionId: kind === 'discussion' ? targetId : '' };
 }
+
+/** One-click actions in mail are signed with the same secret (kernel/action-links.ts). */
+export { signActionLink, verifyActionLink } from '../../kernel/action-links';
 
 /** One-click unsubscribe token: who, and which group (or all mail when groupId is null). */
 export type UnsubscribeScope = { userId: string; groupId: string | null };

@@ -23,6 +23,8 @@ export type FileView = {
   previewUrl: string | null;
   discussionId: string | null;
   commentId: string | null;
+  /** The task comment it belongs to (null for a task's own files and for everything else). */
+  taskCommentId?: string | null;
 };
 
 export type Purpose = 'attachment' | 'avatar' | 'cover';
@@ -97,7 +99,7 @@ export type UploadInput = { file: File | Blob & { name?: string }; purpose: Purp
  * discussion, a comment or a chat message), in the caller's transaction; any other id is
  * refused as unknown, so nobody can take over someone else's file.
  */
-async function linkUploads(tx: Tx, fileIds: string[], ownerId: string, set: { groupId: string | null; discussionId?: string; commentId?: string | null; chatMessageId?: string }) {
+async function linkUploads(tx: Tx, fileIds: string[], ownerId: string, set: { groupId: string | null; discussionId?: string; commentId?: string | null; chatMessageId?: string; taskId?: string; taskCommentId?: string | null }) {
   const ids = [...new Set(fileIds)].filter(isUuid);
   if (ids.length === 0) return;
   if (ids.length > 20) invalidField('files', 'too_many_files', { max: 20 });
@@ -109,6 +111,7 @@ async function linkUploads(tx: Tx, fileIds: string[], ownerId: string, set: { gr
     .where('purpose', '=', 'attachment')
     .where('discussionId', 'is', null)
     .where('chatMessageId', 'is', null)
+    .where('taskId', 'is', null)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== ids.length) invalidField('files', 'file_unknown');
 }
@@ -136,6 +139,7 @@ export function createFilesService(deps: Deps) {
     previewUrl: f.hasPreview ? `/files/${f.id}/preview` : null,
     discussionId: f.discussionId,
     commentId: f.commentId,
+    taskCommentId: f.taskCommentId ?? null,
   });
 
   /** Both stored variants of a file, if present. */
@@ -317,6 +321,20 @@ export function createFilesService(deps: Deps) {
       await linkUploads(tx, fileIds, target.ownerId, { groupId: target.groupId, chatMessageId: target.messageId });
     },
 
+    /**
+     * Links uploaded attachments to a task or one of its comments, inside the caller's
+     * transaction: the owner's own attachments not linked to anything yet.
+     */
+    async attachTask(tx: Tx, fileIds: string[], target: { ownerId: string; groupId: string; taskId: string; taskCommentId?: string | null }) {
+      await linkUploads(tx, fileIds, target.ownerId, { groupId: target.groupId, taskId: target.taskId, taskCommentId: target.taskCommentId ?? null });
+    },
+
+    /** Every attachment of a task and its comments, oldest first. */
+    async forTask(taskId: string): Promise<FileView[]> {
+      const rows = await db.selectFrom('files').selectAll().where('taskId', '=', taskId).orderBy('id').execute();
+      return rows.map((r) => view(r as FileRow));
+    },
+
     /** Every attachment of a discussion and its comments, oldest first. */
     async forDiscussion(discussionId: string): Promise<FileView[]> {
       const rows = await db.selectFrom('files').selectAll().where('discussionId', '=', discussionId).orderBy('id').execute();
@@ -327,7 +345,8 @@ export function createFilesService(deps: Deps) {
      * Opens a file for download if the actor may read it. Avatars are visible to signed-in
      * members; covers follow `group.see`; attachments follow `discussion.read` of their
      * discussion (soft-deleted comments or discussions hide their files), chat attachments
-     * follow the reading of their room (a deleted message hides them); an attachment not
+     * follow the reading of their room (a deleted message hides them), task attachments follow
+     * `task.read` (a deleted task or comment hides them); an attachment not
      * linked yet is readable by its owner only. Anything else: not found.
      */
     async open(actor: Actor, id: string, variant: 'original' | 'preview') {
@@ -338,9 +357,12 @@ export function createFilesService(deps: Deps) {
         .leftJoin('discussions', 'discussions.id', 'files.discussionId')
         .leftJoin('comments', 'comments.id', 'files.commentId')
         .leftJoin('chatMessages', 'chatMessages.id', 'files.chatMessageId')
+        .leftJoin('tasks', 'tasks.id', 'files.taskId')
+        .leftJoin('taskComments', 'taskComments.id', 'files.taskCommentId')
         .selectAll('files')
         .select(['groups.visibility', 'groups.parentId', 'discussions.deletedAt as discussionDeletedAt', 'discussions.authorId as discussionAuthorId', 'discussions.lockedAt', 'comments.deletedAt as commentDeletedAt'])
         .select(['chatMessages.roomId as chatRoomId', 'chatMessages.deletedAt as chatDeletedAt'])
+        .select(['tasks.authorId as taskAuthorId', 'tasks.deletedAt as taskDeletedAt', 'taskComments.deletedAt as taskCommentDeletedAt'])
         .where('files.id', '=', id)
         .executeTakeFirst();
       if (!f) return notFound();
@@ -352,6 +374,9 @@ export function createFilesService(deps: Deps) {
         // A chat attachment: exactly those who may read its room, while the message stands.
         const room = f.chatRoomId && !f.chatDeletedAt ? await findRoom(db, f.chatRoomId) : null;
         ok = !!room && canReadRoom(actor, room);
+      } else if (f.taskId) {
+        // A task's attachment: exactly those who may read the task, while it and its comment stand.
+        ok = !!group && !f.taskDeletedAt && !f.taskCommentDeletedAt && f.taskAuthorId !== null && can(actor, 'task.read', { group, authorId: f.taskAuthorId ?? '', deletedAt: null });
       } else if (!f.discussionId) ok = isUser(actor) && actor.userId === f.ownerId;
       else
         ok =

@@ -7,6 +7,7 @@ export type { Announcement, Candidate, Notice, NoticeData, Notifier, Notifiers, 
 export { excerptOf, summaryText } from './notice';
 export type { Channel, Recipient, SubjectVisibility } from './channel';
 export { REASONS, CHANNELS, DEFAULT_CHOICES, type Reason, type ChannelName } from './reasons';
+export { DEFAULT_REMINDER_HOUR } from './prefs';
 export { createPipeline, quietUntil } from './pipeline';
 export { inboxChannel, markRead, markItemHandled, unreadCount, type InboxLive, type InboxEntry } from './inbox';
 export { createNotificationsService, type NotificationsService } from './notifications.service';

@@ -33,8 +33,14 @@ export type NoticeData = {
   actor?: { id: string; name: string } | null;
   /** Mail threading: Message-ID keys of the thread's root and of this item, and the thread's subject. */
   thread?: { root: string; item: string; reply: boolean; subject: string };
-  /** Answering the mail posts here. */
-  replyTo?: { kind: 'discussion'; id: string };
+  /** Answering the mail posts here: a reply in a discussion, a comment on a task. */
+  replyTo?: { kind: 'discussion' | 'task'; id: string };
+  /**
+   * One-click actions for the recipient ("Mark as done", "I'll take it"): a message key for
+   * the button and an app path. The mail channel signs each path for its recipient (the link
+   * names the member, works once, and opens a confirmation page before acting).
+   */
+  actions?: { label: string; url: string }[];
 };
 
 /** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */

@@ -82,10 +82,10 @@ export function createNotificationsService(deps: Deps, o: { subjects: SubjectVis
     async preferences(actor: Actor) {
       const a = me(actor);
       const p = await readPreferences(db, a.userId);
-      return { reasons: SETTABLE, channels: CHANNELS, options: CHOICES, choices: p.choices, quiet: p.quiet };
+      return { reasons: SETTABLE, channels: CHANNELS, options: CHOICES, choices: p.choices, quiet: p.quiet, reminderHour: p.reminderHour };
     },
 
-    /** Saves choices (any subset) and quiet hours. */
+    /** Saves choices (any subset), quiet hours and the hour of reminders. */
     async savePreferences(actor: Actor, raw: unknown) {
       const a = me(actor);
       const input = parse(PreferencesInput, raw);

@@ -3,8 +3,11 @@ import { text } from '../../kernel/validate';
 import type { Tx } from '../../db/connect';
 import { CHANNELS, CHOICES, DEFAULT_CHOICES, REASONS, type ChoiceTable, type Reason } from './reasons';
 
-/** A member's choices per reason and channel (defaults filled in), and their quiet hours. */
-export type Preferences = { choices: ChoiceTable; quiet: { from: number; to: number } | null };
+/** A member's choices per reason and channel (defaults filled in), their quiet hours and the hour of their reminders. */
+export type Preferences = { choices: ChoiceTable; quiet: { from: number; to: number } | null; reminderHour: number };
+
+/** Reminders (of tasks due tomorrow) reach a member at this local hour unless they chose another. */
+export const DEFAULT_REMINDER_HOUR = 8;
 
 /** Reasons a member can set: `member` is the groups' mail level (every message), set per group. */
 export const SETTABLE: readonly Reason[] = REASONS.filter((r) => r !== 'member');
@@ -31,6 +34,8 @@ export const PreferencesInput = z
       }),
     quietFrom: Hour.optional(),
     quietTo: Hour.optional(),
+    /** Local hour (0–23) at which reminders arrive. */
+    reminderHour: z.coerce.number().int('bad_value').min(0, 'bad_value').max(23, 'bad_value').optional(),
   })
   .superRefine((v, ctx) => {
     const a = v.quietFrom === '' ? undefined : v.quietFrom;
@@ -45,16 +50,21 @@ export function preferencesFromForm(f: Record<string, unknown>): z.input<typeof 
     const m = /^pref\.([a-z]+)\.([a-z]+)$/.exec(k);
     if (m && typeof v === 'string') (choices[m[1]] ??= {})[m[2]] = v;
   }
-  return { choices, quietFrom: typeof f.quietFrom === 'string' ? f.quietFrom : undefined, quietTo: typeof f.quietTo === 'string' ? f.quietTo : undefined };
+  return {
+    choices,
+    quietFrom: typeof f.quietFrom === 'string' ? f.quietFrom : undefined,
+    quietTo: typeof f.quietTo === 'string' ? f.quietTo : undefined,
+    reminderHour: typeof f.reminderHour === 'string' && f.reminderHour !== '' ? f.reminderHour : undefined,
+  };
 }
 
 export async function readPreferences(db: Tx, userId: string): Promise<Preferences> {
   const rows = await db.selectFrom('notificationPrefs').select(['reason', 'channel', 'value']).where('userId', '=', userId).execute();
   const choices = structuredClone(DEFAULT_CHOICES) as Record<string, Record<string, string>>;
   for (const r of rows) if (choices[r.reason] && (CHANNELS as readonly string[]).includes(r.channel)) choices[r.reason][r.channel] = r.value;
-  const s = await db.selectFrom('notificationSettings').select(['quietFrom', 'quietTo']).where('userId', '=', userId).executeTakeFirst();
+  const s = await db.selectFrom('notificationSettings').select(['quietFrom', 'quietTo', 'reminderHour']).where('userId', '=', userId).executeTakeFirst();
   const quiet = s && s.quietFrom !== null && s.quietTo !== null ? { from: Number(s.quietFrom), to: Number(s.quietTo) } : null;
-  return { choices: choices as ChoiceTable, quiet };
+  return { choices: choices as ChoiceTable, quiet, reminderHour: s?.reminderHour === undefined || s.reminderHour === null ? DEFAULT_REMINDER_HOUR : Number(s.reminderHour) };
 }
 
 /** Stores only what differs from the defaults, so a better default later reaches everyone who never chose. */
@@ -74,4 +84,10 @@ export async function writePreferences(tx: Tx, userId: string, input: z.output<t
       .onConflict((oc) => oc.column('userId').doUpdateSet({ quietFrom: from, quietTo: to, updatedAt: at }))
       .execute();
   }
+  if (input.reminderHour !== undefined)
+    await tx
+      .insertInto('notificationSettings')
+      .values({ userId, quietFrom: null, quietTo: null, inboxUnread: 0, reminderHour: input.reminderHour, updatedAt: at })
+      .onConflict((oc) => oc.column('userId').doUpdateSet({ reminderHour: input.reminderHour, updatedAt: at }))
+      .execute();
 }

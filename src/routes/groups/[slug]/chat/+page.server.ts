@@ -4,10 +4,11 @@ import { chatActions, formKey, windowOf } from '../../../messages/chat-actions';
 
 /** A group's chat: the last messages server-rendered (readable without JavaScript), live with it. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, async () => ({
-    chat: await event.locals.app.chat.groupChat(event.locals.actor, { slug: event.params.slug }, windowOf(event.url)),
-    formKey: formKey(),
-    replyId: event.url.searchParams.get('reply'),
-  }));
+  loadOr404(event, async () => {
+    const chat = await event.locals.app.chat.groupChat(event.locals.actor, { slug: event.params.slug }, windowOf(event.url));
+    // Tasks made from these messages (chips with their live status), and "Make a task from this".
+    const tasks = chat.room.group ? await event.locals.app.tasks.fromItems(event.locals.actor, { groupId: chat.room.group.id, originIds: chat.messages.map((m) => m.id) }) : null;
+    return { chat, tasks, formKey: formKey(), replyId: event.url.searchParams.get('reply') };
+  });
 
 export const actions: Actions = chatActions;

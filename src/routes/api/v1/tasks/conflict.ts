@@ -1,0 +1,14 @@
+import { json, type RequestEvent } from '@sveltejs/kit';
+import { api } from '$lib/server/http';
+
+/**
+ * Like `api`, for changes of one task: a refusal because the task changed meanwhile (409)
+ * carries the task's current state (`current`), so a client shows it instead of guessing.
+ */
+export async function taskApi<R>(event: RequestEvent, taskId: string, fn: () => Promise<R>, status = 200): Promise<Response> {
+  const res = await api(event, fn, status);
+  if (res.status !== 409) return res;
+  const body = await res.json();
+  const current = await event.locals.app.tasks.get(event.locals.actor, { taskId }).catch(() => null);
+  return json({ ...body, current }, { status: 409 });
+}
