@@ -7,10 +7,15 @@ import { formAction, formObject } from '$lib/server/http';
  * next steps (an administrator's checklist, groups to join); the open groups for visitors.
  * Unread chats come with the layout's data.
  */
-export const load: PageServerLoad = async ({ locals }) => ({
-  home: await locals.app.discussions.home(locals.actor),
-  next: await locals.app.instance.firstSteps(locals.actor),
-});
+export const load: PageServerLoad = async ({ locals }) => {
+  const member = locals.actor.kind === 'user';
+  return {
+    home: await locals.app.discussions.home(locals.actor),
+    next: await locals.app.instance.firstSteps(locals.actor),
+    // What needs me now: my open tasks (overdue first), then what waits unread in my inbox.
+    needs: member ? { tasks: (await locals.app.tasks.mine(locals.actor, { limit: 5 })).items, waiting: await locals.app.notifications.waiting(locals.actor, 5) } : null,
+  };
+};
 
 export const actions: Actions = {
   /** Puts the administrator's checklist away. */
@@ -19,6 +24,13 @@ export const actions: Actions = {
       await event.locals.app.instance.dismissChecklist(event.locals.actor);
       return { ok: event.locals.t('home.checklist_dismissed') };
     }),
+  /** Marks one of my tasks done from home, and stays there. */
+  taskDone: async (event) => {
+    const f = await formObject(event.request);
+    const res = await formAction(event, () => event.locals.app.tasks.complete(event.locals.actor, { taskId: f.taskId }));
+    if (res && 'id' in res) return { ok: event.locals.t('home.needs_done_ok') };
+    return res;
+  },
   /** Joins a suggested group in one tap, and goes there. */
   join: async (event) => {
     const f = await formObject(event.request);

@@ -43,6 +43,16 @@ export function createNotificationsService(deps: Deps, o: { subjects: SubjectVis
       return { unread, unreadOnly, ...page };
     },
 
+    /**
+     * What waits for me, for home: the newest unread lines (mentions, direct messages,
+     * requests to handle, invitations, assignments), read-only (no reconciling write).
+     */
+    async waiting(actor: Actor, limit = 5) {
+      if (!isUser(actor)) return { unread: 0, entries: [] };
+      const page = await listInbox(db, actor, o.subjects, { limit: Math.min(Math.max(1, limit), 20), unreadOnly: true });
+      return { unread: await unreadCount(db, actor.userId), entries: page.entries };
+    },
+
     /** The bell's number. */
     async unread(actor: Actor): Promise<number> {
       return isUser(actor) ? unreadCount(db, actor.userId) : 0;
