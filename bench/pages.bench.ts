@@ -85,10 +85,12 @@ if (inspector) {
 }
 
 let staticRps = 0;
-async function measure(label: string, urlPath: string, withCookie = true) {
-  const headers: Record<string, string> = withCookie ? { cookie } : {};
-  const check = await fetch(running.url + urlPath, { headers });
-  const size = (await check.arrayBuffer()).byteLength;
+async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...(withCookie ? { cookie } : {}), ...extra };
+  const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
+  // Bytes on the wire (compressed when asked for).
+  const size = Number(check.headers.get('content-length') ?? (await check.arrayBuffer()).byteLength);
+  await check.body?.cancel();
   if (check.status !== 200) throw new Error(`${label}: ${urlPath} answered ${check.status}`);
   // Warm-up (JIT, caches), not recorded.
   await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
@@ -111,6 +113,7 @@ async function measure(label: string, urlPath: string, withCookie = true) {
 console.log(`\nautocannon (own process), ${CONNECTIONS} connections, ${DURATION} s each, SQLite, server in one process\n`);
 const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false);
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
+const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, true, { 'accept-encoding': 'br, gzip' });
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
 
@@ -137,6 +140,9 @@ const summary = {
   discussion200_rps: discussion.rps,
   discussion200_p99_ms: discussion.p99_ms,
   discussion200_ratio: ratio(discussion),
+  discussion200_br_rps: discussionBr.rps,
+  discussion200_br_p99_ms: discussionBr.p99_ms,
+  discussion200_br_bytes: discussionBr.bytes,
   group1000_rps: groupList.rps,
   group1000_p99_ms: groupList.p99_ms,
   group1000_ratio: ratio(groupList),
