@@ -1,12 +1,16 @@
 /**
  * `npm run bench`: page throughput of a real production server (SQLite), with autocannon at
- * 50 concurrent connections, beside a static 1 KB file of the same server in the same run:
- * a discussion, a group's list, the home page, a task board of 500 tasks and My tasks of a
- * member assigned in 20 groups. Then the home page at 1,000 and at 100,000 discussions. Ends
- * with one JSON line.
+ * 50 concurrent connections, beside a static 1 KB file of the same server in the same run.
+ * Then the home page and the group list at 100,000 discussions. Ends with one JSON line.
+ *
+ * The server runs in this process; the load generator runs in a child process
+ * (bench/load.mjs), so the measure does not steal the server's event loop.
+ * BENCH_SECONDS sets the duration of each measure, BENCH_GROW=0 skips the 100,000 part; BENCH_PROFILE=dir writes one
+ * .cpuprofile of this (the server's) process per page, taken only while it is under load
+ * (read them with `node bench/profile-summary.mjs dir/<page>.cpuprofile`).
  */
-import autocannon from 'autocannon';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,25 +48,72 @@ const [longDiscussion] = await seedDiscussions(app, talkGroup, admin.id, 1);
 await seedComments(app, longDiscussion, members, 200);
 
 const running = await startServer(config, { app, quiet: true });
+// Server-side time of each request (from its arrival to the last byte handed to the socket):
+// beside autocannon's figures, it tells waiting inside the server from waiting outside it.
+let serverTimes: number[] = [];
+const perConn = new Map<number, number>();
+running.server.prependListener('request', (req, res) => {
+  const t0 = performance.now();
+  perConn.set(req.socket.remotePort ?? 0, (perConn.get(req.socket.remotePort ?? 0) ?? 0) + 1);
+  res.once('finish', () => serverTimes.push(performance.now() - t0));
+});
+const quantile = (xs: number[], q: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]) : 0);
+
 const session = await app.sessions.start(admin.id as never);
 const cookie = `ruche_session=${session.token}`;
 
-async function measure(label: string, urlPath: string, withCookie = true, as = cookie) {
-  const headers: Record<string, string> = withCookie ? { cookie: as } : {};
-  const check = await fetch(running.url + urlPath, { headers });
-  const size = (await check.arrayBuffer()).byteLength;
+type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
+
+/** Runs bench/load.mjs in a child process and reads its JSON line. */
+function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+const profileDir = process.env.BENCH_PROFILE;
+const inspector = profileDir ? new Session() : null;
+if (inspector) {
+  fs.mkdirSync(profileDir as string, { recursive: true });
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+}
+
+let staticRps = 0;
+async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...(withCookie ? { cookie } : {}), ...extra };
+  const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
+  // Bytes on the wire (compressed when asked for).
+  const size = Number(check.headers.get('content-length') ?? (await check.arrayBuffer()).byteLength);
+  await check.body?.cancel();
   if (check.status !== 200) throw new Error(`${label}: ${urlPath} answered ${check.status}`);
   // Warm-up (JIT, caches), not recorded.
-  await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
-  const r = await autocannon({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
-  const out = { label, path: urlPath, bytes: size, rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx };
-  console.log(`${label.padEnd(34)} ${String(out.rps).padStart(7)} req/s   p50 ${String(out.p50_ms).padStart(4)} ms   p99 ${String(out.p99_ms).padStart(4)} ms   ${size} B   errors ${out.errors}`);
+  await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
+  if (inspector) await inspector.post('Profiler.start');
+  serverTimes = [];
+  perConn.clear();
+  const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    fs.writeFileSync(path.join(profileDir as string, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`), JSON.stringify(profile));
+  }
+  if (!staticRps) staticRps = r.rps;
+  if (process.env.BENCH_DEBUG) console.log([...perConn.values()].sort((a, b) => a - b).join(' '));
+  const server = { p50_ms: quantile(serverTimes, 0.5), p99_ms: quantile(serverTimes, 0.99) };
+  const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, errors: r.errors + r.non2xx };
+  console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms)  ${size} B  errors ${out.errors}`);
   return out;
 }
 
-console.log(`\nautocannon, ${CONNECTIONS} connections, ${DURATION} s each, SQLite, one process\n`);
+console.log(`\nautocannon (own process), ${CONNECTIONS} connections, ${DURATION} s each, SQLite, server in one process\n`);
 const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false);
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
+const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, true, { 'accept-encoding': 'br, gzip' });
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
 // A board of 500 tasks (an open group: the admin reads it without being a member), and a
@@ -74,19 +125,29 @@ await seedTasks(app, boardGroup, others[0], 500, helpers);
 for (let i = 1; i <= 20; i++) await seedTasks(app, await seedGroup(app, { slug: `quartier-${i}`, ownerId: others[0], memberIds: [others[0], others[1]] }), others[0], 50, [others[1]]);
 const busy = `ruche_session=${(await app.sessions.start(others[1] as never)).token}`;
 const board500 = await measure('task board, 500 tasks', '/groups/marches/tasks');
-const myTasks = await measure('my tasks, assigned in 20 groups', '/tasks', true, busy);
+const myTasks = await measure('my tasks, assigned in 20 groups', '/tasks', false, { cookie: busy });
 
-console.log('\nadding 99,000 discussions…');
-await seedDiscussions(app, bigGroup, others[0], 99_000);
-const home100k = await measure('home page, 100,000 discussions', '/');
-const group100k = await measure('group list, 100,000 discussions', `/groups/coordination/discussions`);
+// BENCH_GROW=0 skips the 100x part (a quicker run while profiling).
+const grow = process.env.BENCH_GROW !== '0';
+if (grow) {
+  console.log('\nadding 99,000 discussions…');
+  await seedDiscussions(app, bigGroup, others[0], 99_000);
+}
+const home100k = grow ? await measure('home page, 100,000 discussions', '/') : home1k;
+const group100k = grow ? await measure('group list, 100,000 discussions', `/groups/coordination/discussions`) : groupList;
 
 await running.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.rmSync('build/client/bench-1k.txt', { force: true });
 
-const ratio = (x: { rps: number }) => +(x.rps / staticRes.rps).toFixed(3);
+const ratio = (x: { ratio: number }) => x.ratio;
 const summary = {
+  board500_rps: board500.rps,
+  board500_p99_ms: board500.p99_ms,
+  board500_ratio: ratio(board500),
+  mytasks20_rps: myTasks.rps,
+  mytasks20_p99_ms: myTasks.p99_ms,
+  mytasks20_ratio: ratio(myTasks),
   bench: 'pages',
   connections: CONNECTIONS,
   seconds: DURATION,
@@ -95,22 +156,24 @@ const summary = {
   discussion200_rps: discussion.rps,
   discussion200_p99_ms: discussion.p99_ms,
   discussion200_ratio: ratio(discussion),
+  discussion200_br_rps: discussionBr.rps,
+  discussion200_br_p99_ms: discussionBr.p99_ms,
+  discussion200_br_bytes: discussionBr.bytes,
   group1000_rps: groupList.rps,
   group1000_p99_ms: groupList.p99_ms,
   group1000_ratio: ratio(groupList),
-  board500_rps: board500.rps,
-  board500_p99_ms: board500.p99_ms,
-  board500_ratio: ratio(board500),
-  mytasks20_rps: myTasks.rps,
-  mytasks20_p99_ms: myTasks.p99_ms,
-  mytasks20_ratio: ratio(myTasks),
   home_1k_rps: home1k.rps,
+  home_1k_p99_ms: home1k.p99_ms,
+  home_1k_ratio: ratio(home1k),
   home_100k_rps: home100k.rps,
+  home_100k_p99_ms: home100k.p99_ms,
+  home_100k_ratio: ratio(home100k),
   home_100k_over_1k_p99: +(home100k.p99_ms / Math.max(1, home1k.p99_ms)).toFixed(2),
   home_1k_over_100k_rps: +(home1k.rps / Math.max(1, home100k.rps)).toFixed(2),
   group100k_rps: group100k.rps,
   group100k_p99_ms: group100k.p99_ms,
+  group100k_ratio: ratio(group100k),
 };
-console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}, board ${summary.board500_ratio}, my tasks ${summary.mytasks20_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x`);
+console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x`);
 console.log(JSON.stringify(summary));
 process.exit(0);

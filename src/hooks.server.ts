@@ -7,6 +7,7 @@ import { SESSION_COOKIE, bearerToken, scopeAllowsMethod, type ResolvedToken } fr
 import { isLocale, negotiateLocale, translator, type Locale, type T } from '$lib/i18n';
 import type { UserId } from '$lib/server/kernel/ids';
 import { Gate } from '$lib/server/kernel/gate';
+import { compressResponse } from '$lib/server/compress';
 
 type TokenRefusal = 'token_invalid' | 'token_read_only';
 
@@ -32,8 +33,14 @@ const beforeSetup = /^\/(setup|healthz|_app|favicon|icons\/|manifest\.webmanifes
  */
 const gate = new Gate(Number(process.env.RUCHE_RENDER_CONCURRENCY ?? 4));
 
-export const handle: Handle = (input) =>
-  input.event.request.method === 'GET' || input.event.request.method === 'HEAD' ? gate.run(async () => handleRequest(input)) : handleRequest(input);
+/**
+ * Reads take their turn at the gate; the compression of their answer (on the thread pool)
+ * happens after they leave it, so a big page being compressed holds no rendering slot.
+ */
+export const handle: Handle = async (input) =>
+  input.event.request.method === 'GET' || input.event.request.method === 'HEAD'
+    ? compressResponse(input.event.request, await gate.run(async () => handleRequest(input)))
+    : handleRequest(input);
 
 const handleRequest: Handle = async ({ event, resolve }) => {
   const app = await appPromise();

@@ -5,6 +5,22 @@ import { hashSecret, newSecret, type UserId } from '../../kernel/ids';
 import { isInstanceAdmin, type Actor } from '../../policy/actor';
 import type { Role, TokenScope } from '../../db/schema';
 import { forbidden } from '../../kernel/errors';
+import { prepared } from '../../db/prepared';
+
+// The look-ups of every request (cookie → user → roles), compiled once.
+const sessionUser = prepared(['id', 'now'], (db, p: { id: string; now: string }) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.userId')
+    .select(['sessions.userId', 'sessions.lastSeenAt'])
+    .where('sessions.id', '=', p.id)
+    .where('sessions.expiresAt', '>', p.now)
+    .where('users.disabledAt', 'is', null),
+);
+const activeUser = prepared(['id'], (db, p: { id: string }) =>
+  db.selectFrom('users').select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId']).where('id', '=', p.id).where('disabledAt', 'is', null),
+);
+const rolesOf = prepared(['userId'], (db, p: { userId: string }) => db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', p.userId));
 
 export const SESSION_COOKIE = 'ruche_session';
 export const SESSION_DAYS = 30;
@@ -72,7 +88,7 @@ export function createSessions(deps: Deps) {
   const { db, clock } = deps;
 
   async function actorOf(userId: UserId, isAdmin: boolean, token?: { scope: TokenScope } | null): Promise<Actor> {
-    const roles = await db.selectFrom('memberships').select(['groupId', 'role']).where('userId', '=', userId).execute();
+    const roles = await rolesOf.execute(db, { userId });
     return {
       kind: 'user',
       userId,
@@ -99,14 +115,7 @@ export function createSessions(deps: Deps) {
     async userIdFor(token: string | undefined): Promise<UserId | null> {
       if (!token || token.length > 100) return null;
       const now = clock.now().toISOString();
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.userId')
-        .select(['sessions.userId', 'sessions.lastSeenAt'])
-        .where('sessions.id', '=', hashSecret(token))
-        .where('sessions.expiresAt', '>', now)
-        .where('users.disabledAt', 'is', null)
-        .executeTakeFirst();
+      const row = await sessionUser.first(db, { id: hashSecret(token), now });
       if (!row) return null;
       // Touch at most once an hour: no write on every page view.
       if (Date.parse(now) - Date.parse(row.lastSeenAt) > 3600_000)
@@ -143,12 +152,7 @@ export function createSessions(deps: Deps) {
      */
     async identify(userId: UserId | null, token?: { scope: TokenScope } | null): Promise<{ user: Omit<CurrentUser, 'locale'> & { locale: string }; actor: Actor } | { user: null; actor: Actor }> {
       if (!userId) return { user: null, actor: { kind: 'visitor' } };
-      const u = await db
-        .selectFrom('users')
-        .select(['id', 'name', 'handle', 'email', 'isAdmin', 'locale', 'timeZone', 'avatarFileId'])
-        .where('id', '=', userId)
-        .where('disabledAt', 'is', null)
-        .executeTakeFirst();
+      const u = await activeUser.first(db, { id: userId });
       if (!u) return { user: null, actor: { kind: 'visitor' } };
       const actor = await actorOf(userId, u.isAdmin === 1, token);
       return { user: { ...u, isAdmin: isInstanceAdmin(actor) }, actor };

@@ -18,6 +18,7 @@ import { countPosted } from './reads';
 import { CommentRef, EditCommentInput, ReplyInput } from './schemas';
 import { indexItem, unindexItem } from './search';
 import { presentComment, type CommentView } from './views';
+import { prepared } from '../../db/prepared';
 
 const ReplyForm = ReplyInput.extend({ files: formFiles });
 export type ThreadComment = CommentView & { can: { edit: boolean; delete: boolean; react: boolean } };
@@ -28,6 +29,18 @@ export type ThreadWindow = { from: number } | { before: number } | { last: true 
 
 /** How many replies one discussion page shows: light enough for a cheap phone on a slow network. */
 export const REPLIES_PER_PAGE = 50;
+
+// The default window of a discussion page (the latest replies) and its paging checks, read
+// on every view: compiled once.
+const latestComments = prepared(['discussionId', 'n'], (db, p: { discussionId: string; n: number }) =>
+  db.selectFrom('comments').selectAll().where('discussionId', '=', p.discussionId).orderBy('seq', 'desc').limit(p.n),
+);
+const commentBefore = prepared(['discussionId', 'seq'], (db, p: { discussionId: string; seq: number }) =>
+  db.selectFrom('comments').select('id').where('discussionId', '=', p.discussionId).where('seq', '<', p.seq).limit(1),
+);
+const commentAfter = prepared(['discussionId', 'seq'], (db, p: { discussionId: string; seq: number }) =>
+  db.selectFrom('comments').select('id').where('discussionId', '=', p.discussionId).where('seq', '>', p.seq).limit(1),
+);
 
 /**
  * The comments of a discussion in order, with authors, reactions, files and abilities — a
@@ -46,13 +59,11 @@ export async function loadThread(
   let raw: Comment[];
   if ('all' in window) raw = await base().orderBy('seq').limit(2000).execute();
   else if ('from' in window) raw = await base().where('seq', '>=', window.from).orderBy('seq').limit(n).execute();
-  else {
-    const q = 'before' in window ? base().where('seq', '<', window.before) : base();
-    raw = (await q.orderBy('seq', 'desc').limit(n).execute()).reverse();
-  }
+  else if ('before' in window) raw = (await base().where('seq', '<', window.before).orderBy('seq', 'desc').limit(n).execute()).reverse();
+  else raw = (await latestComments.execute(db, { discussionId: d.id, n })).reverse();
   const first = raw[0];
   const last = raw[raw.length - 1];
-  const exists = async (op: '<' | '>', seq: number) => !!(await base().select('id').where('seq', op, seq).limit(1).executeTakeFirst());
+  const exists = async (op: '<' | '>', seq: number) => !!(await (op === '<' ? commentBefore : commentAfter).first(db, { discussionId: d.id, seq }));
   const hasEarlier = 'all' in window ? false : first ? await exists('<', Number(first.seq)) : 'before' in window;
   const hasLater = 'all' in window ? false : last ? await exists('>', Number(last.seq)) : false;
   const users = await usersById(db, raw.map((c) => c.authorId));

@@ -5,6 +5,7 @@ import { notFound } from '../../kernel/errors';
 import { isUuid } from '../../kernel/ids';
 import type { DiscussionFacts, GroupFacts, ItemFacts } from '../../policy';
 import { extractMentions, renderMarkdown } from '../../markdown';
+import { prepared } from '../../db/prepared';
 
 /** The group columns discussions need: policy facts plus what lists show. */
 export type GroupRow = { id: string; slug: string; name: string; visibility: Visibility; parentId: string | null; lastSeq: number };
@@ -29,16 +30,20 @@ export async function findGroupById(db: Tx, id: string): Promise<GroupRow | null
 }
 export const groupBySlugOr404 = async (db: Tx, slug: string) => (await findGroupBySlug(db, slug)) ?? notFound();
 
-/** One discussion with its group's facts, or null. */
-export async function findDiscussion(db: Tx, id: string): Promise<DiscussionRow | null> {
-  if (!isUuid(id)) return null;
-  const row = await db
+// Read on every view of a discussion: compiled once.
+const discussionById = prepared(['id'], (db, p: { id: string }) =>
+  db
     .selectFrom('discussions')
     .innerJoin('groups', 'groups.id', 'discussions.groupId')
     .selectAll('discussions')
     .select(['groups.slug as gSlug', 'groups.name as gName', 'groups.visibility as gVisibility', 'groups.parentId as gParentId', 'groups.lastSeq as gLastSeq'])
-    .where('discussions.id', '=', id)
-    .executeTakeFirst();
+    .where('discussions.id', '=', p.id),
+);
+
+/** One discussion with its group's facts, or null. */
+export async function findDiscussion(db: Tx, id: string): Promise<DiscussionRow | null> {
+  if (!isUuid(id)) return null;
+  const row = await discussionById.first(db, { id });
   if (!row) return null;
   const { gSlug, gName, gVisibility, gParentId, gLastSeq, ...d } = row;
   return { ...d, group: { id: d.groupId, slug: gSlug, name: gName, visibility: gVisibility, parentId: gParentId, lastSeq: gLastSeq } };

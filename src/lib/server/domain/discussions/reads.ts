@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/connect';
+import { prepared } from '../../db/prepared';
 import { inTx, type Deps } from '../../kernel/deps';
 import { parse } from '../../kernel/validate';
 import { recordEvent } from '../../kernel/outbox';
@@ -26,11 +27,19 @@ export async function countPosted(tx: Tx, groupId: string, authorId: string): Pr
 
 const subtract = (n: number) => sql<number>`CASE WHEN unread_count > ${sql.lit(n)} THEN unread_count - ${sql.lit(n)} ELSE 0 END`;
 
+// Read on every view of a discussion by a member: compiled once.
+const readFloorOf = prepared(['groupId', 'userId'], (db, p: { groupId: string; userId: string }) =>
+  db.selectFrom('memberships').select(['readFloorSeq']).where('groupId', '=', p.groupId).where('userId', '=', p.userId),
+);
+const lastReadOf = prepared(['userId', 'discussionId'], (db, p: { userId: string; discussionId: string }) =>
+  db.selectFrom('discussionReads').select('lastReadSeq').where('userId', '=', p.userId).where('discussionId', '=', p.discussionId),
+);
+
 /** A member's effective read mark in a discussion (null for a non-member, who has none). */
 export async function readMarkOf(db: Tx, userId: string, d: DiscussionRow): Promise<number | null> {
-  const m = await db.selectFrom('memberships').select(['readFloorSeq']).where('groupId', '=', d.groupId).where('userId', '=', userId).executeTakeFirst();
+  const m = await readFloorOf.first(db, { groupId: d.groupId, userId });
   if (!m) return null;
-  const r = await db.selectFrom('discussionReads').select('lastReadSeq').where('userId', '=', userId).where('discussionId', '=', d.id).executeTakeFirst();
+  const r = await lastReadOf.first(db, { userId, discussionId: d.id });
   return Math.max(Number(m.readFloorSeq), Number(r?.lastReadSeq ?? 0));
 }
 
