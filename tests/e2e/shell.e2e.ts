@@ -81,8 +81,10 @@ describe('the app shell on a phone', () => {
     ]);
     expect(await msgs.nth(1).getByRole('img', { name: /Bob Janssens/ }).count()).toBe(1);
     expect(await msgs.nth(2).getByRole('img').count()).toBe(0);
-    // On a phone in a conversation, the composer has the bottom of the screen: no tabs.
-    expect(await page.getByTestId('app-nav').isVisible()).toBe(false);
+    // On a phone in a conversation, the composer stays above the tabs, never under them.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const composer = (await page.locator('form.composer').boundingBox())!;
+    expect(composer.y + composer.height).toBeLessThanOrEqual((await page.getByTestId('app-nav').boundingBox())!.y + 1);
 
     const menuButton = msgs.nth(2).getByLabel('Actions sur le message de Bob Janssens');
     await menuButton.focus();
