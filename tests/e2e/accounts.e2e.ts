@@ -86,6 +86,7 @@ describe('accounts', () => {
     await page.goto('/admin/outbox');
     expect(await page.locator('h1').textContent()).toBe('Courrier sortant');
 
+    await page.locator('header details > summary').click(); // the account menu
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL((u) => u.pathname === '/');
     await page.locator('header').getByRole('link', { name: 'Se connecter' }).waitFor();

@@ -81,7 +81,12 @@ describe('chat on a phone', () => {
     await a.page.locator('.msg', { hasText: 'Parfait, merci' }).waitFor();
     await a.page.waitForTimeout(200);
     expect(await a.page.evaluate(() => window.scrollY)).toBe(0);
-    expect(await placeOf(a.page, 'Parfait, merci')).toMatchObject({ last: true, inOrder: true, beforeComposerInPage: true, aboveComposerOnScreen: true });
+    expect(await placeOf(a.page, 'Parfait, merci')).toMatchObject({ last: true, inOrder: true, beforeComposerInPage: true });
+    // The composer stays fixed at the bottom of the screen; scrolling down to the end shows the
+    // message just above it, not under it.
+    await a.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await a.page.waitForTimeout(100);
+    expect(await placeOf(a.page, 'Parfait, merci')).toEqual(allTrue);
     await a.context.close();
   });
 

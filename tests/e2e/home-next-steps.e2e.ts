@@ -86,7 +86,7 @@ describe('home', () => {
     await groupRow.getByRole('link').click();
     await b.page.waitForURL(/\/groups\/marches\/chat/);
     await b.page.getByText('Qui tient le stand ?').waitFor();
-    await b.page.getByRole('link', { name: 'Zinne' }).click();
+    await b.page.getByTestId('app-nav').getByRole('link', { name: 'Accueil' }).click();
     await b.page.waitForURL((u) => u.pathname === '/');
     await b.page.locator('[data-chat]', { hasText: 'Anne Peeters' }).waitFor();
     expect(await b.page.locator('[data-chat]').count()).toBe(1);
