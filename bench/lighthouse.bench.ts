@@ -92,6 +92,12 @@ try {
       failing,
     };
     rows.push(row);
+    if (process.env.LIGHTHOUSE_DETAILS) {
+      // What to fix first: the heaviest scripts, the opportunities, where the main thread went.
+      for (const i of requests.filter((x) => x.resourceType === 'Script').sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0)).slice(0, 6)) console.log(`   script ${((i.transferSize ?? 0) / 1024).toFixed(1)} KB ${(i as { url?: string }).url}`);
+      for (const a of Object.values(lhr.audits)) if (a.details?.type === 'opportunity' && (a.numericValue ?? 0) > 50) console.log(`   opportunity ${a.id}: ${Math.round(a.numericValue ?? 0)} ms`);
+      for (const id of ['mainthread-work-breakdown', 'bootup-time', 'server-response-time', 'total-byte-weight', 'dom-size']) console.log(`   ${id}: ${lhr.audits[id]?.displayValue ?? ''}`);
+    }
     console.log(`${name.padEnd(16)} perf ${row.performance}  a11y ${row.accessibility}  best ${row.best_practices}  JS ${row.js_kb} KB  LCP ${row.lcp_ms} ms  TBT ${row.tbt_ms} ms  CLS ${row.cls}${failing.length ? `  below 0.9: ${failing.join(', ')}` : ''}`);
   }
 } finally {

@@ -60,7 +60,7 @@ async function keepPage(request: Request, response: Response) {
  * "possibly out of date" (see lib/offline/NetworkStatus.svelte).
  */
 async function keptCopy(request: Request | string): Promise<Response | undefined> {
-  const kept = await caches.match(request, { cacheName: PAGES });
+  const kept = await caches.match(request, { cacheName: PAGES, ignoreVary: true });
   if (!kept) return undefined;
   const at = (kept.headers.get('x-kept-at') ?? new Date(0).toISOString()).replace(/[^0-9TZ:.-]/g, '');
   const html = (await kept.text()).replace(/<html\b/i, `<html data-kept-at="${at}"`);
@@ -159,7 +159,21 @@ sw.addEventListener('notificationclick', (event) => {
   );
 });
 
-/** The page asks to forget what is kept (logging out on a shared device). */
+/**
+ * The page asks to forget what is kept (logging out on a shared device), or to keep a page it
+ * reached by a client-side navigation (no page request went through here, only its data).
+ */
 sw.addEventListener('message', (event) => {
   if (event.data?.type === 'forget') event.waitUntil(caches.delete(PAGES));
+  if (event.data?.type === 'keep' && typeof event.data.url === 'string') {
+    const url = new URL(event.data.url, sw.location.origin);
+    if (url.origin !== sw.location.origin || SESSION_CHANGES.test(url.pathname)) return;
+    event.waitUntil(
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(async (res) => {
+          if (res.ok && !res.redirected && res.headers.get('content-type')?.includes('text/html')) await keepPage(new Request(url), res);
+        })
+        .catch(() => undefined),
+    );
+  }
 });

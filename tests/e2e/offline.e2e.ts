@@ -36,10 +36,17 @@ const messagesWith = async (body: string) => (await e.running.app.db.selectFrom(
 describe('offline and bad networks', () => {
   it('a visited discussion opens offline, marked possibly out of date; a reply written offline survives a reload and is posted once when the network returns', async () => {
     const { context, page } = await keptPage(`/d/${discussionId}`);
+    // A page reached by a link (a client-side navigation) is kept as well.
+    await page.getByRole('link', { name: /Market Team/ }).first().click();
+    await page.waitForURL(`**/groups/${slug}/discussions`);
+    await expect.poll(() => page.evaluate(async (u) => !!(await caches.match(u, { ignoreVary: true })), `/groups/${slug}/discussions`)).toBe(true);
     await context.setOffline(true);
+    await page.goto(`/groups/${slug}/discussions`);
+    await page.getByTestId('stale-banner').waitFor();
+    await page.getByText('Stand on Saturday').first().waitFor();
     await page.getByTestId('network-status').getByText('No network').waitFor();
     await page.goto(`/d/${discussionId}`);
-    await page.getByTestId('stale-banner').getByText('Possibly out of date').waitFor();
+    await page.getByTestId('stale-banner').getByText(/Possibly out of date: this copy was kept/).waitFor();
     await page.getByText('Who brings the table?').waitFor();
 
     const text = 'I bring the table, offline reply';
