@@ -107,6 +107,39 @@ describe('offline and bad networks', () => {
     await context.close();
   });
 
+  it('a reply to a discussion deleted meanwhile is shown as not sent with its text to copy; logging out forgets the device outbox and kept pages', async () => {
+    const app = e.running.app;
+    const gone = (await app.discussions.create(await anne.actor(), { groupSlug: slug, title: 'Soon deleted', body: 'Short-lived' })).id;
+    const { context, page } = await keptPage(`/d/${gone}`);
+    await context.setOffline(true);
+    const text = 'A reply that will find no discussion';
+    await page.getByLabel(/^Your reply/).fill(text);
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.getByTestId('queued').getByText(text).waitFor();
+    await app.discussions.remove(await anne.actor(), { discussionId: gone });
+    await context.setOffline(false);
+    await page.getByRole('heading', { name: 'Not sent' }).waitFor();
+    expect(await page.getByLabel('Your text').inputValue()).toBe(text);
+    expect(await commentsWith(text)).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(e.url + '/');
+    const kept = await page.evaluate(async () => (await (await caches.open('ruche-pages')).keys()).map((r) => new URL(r.url).pathname));
+    expect(kept.filter((p) => p.startsWith('/d/'))).toEqual([]);
+    const waiting = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const q = indexedDB.open('ruche-device');
+          q.onsuccess = () => {
+            const c = q.result.transaction('outbox').objectStore('outbox').count();
+            c.onsuccess = () => resolve(c.result);
+          };
+        }),
+    );
+    expect(waiting).toBe(0);
+    await context.close();
+  });
+
   it('a new discussion typed offline survives closing the tab', async () => {
     const path = `/groups/${slug}/discussions/new`;
     const { context, page } = await keptPage(path);
