@@ -37,18 +37,48 @@ sw.addEventListener('activate', (event) => {
   );
 });
 
-/** Keeps a page for offline reading, forgetting the oldest beyond the limit. */
+/**
+ * Keeps a page for offline reading, with the time it was kept, forgetting the oldest beyond
+ * the limit (a page kept again moves to the end: it is deleted, then put).
+ */
 async function keepPage(request: Request, response: Response) {
   const cache = await caches.open(PAGES);
-  await cache.put(request, response);
+  const headers = new Headers(response.headers);
+  headers.set('x-kept-at', new Date().toISOString());
+  // The body is kept decoded, and shown with a mark added: its transfer headers no longer apply.
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  const body = await response.arrayBuffer();
+  await cache.delete(request);
+  await cache.put(request, new Response(body, { status: response.status, statusText: response.statusText, headers }));
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
 }
 
+/**
+ * A kept page as it is shown: its `<html>` element says when it was kept, so the page says
+ * "possibly out of date" (see lib/offline/NetworkStatus.svelte).
+ */
+async function keptCopy(request: Request | string): Promise<Response | undefined> {
+  const kept = await caches.match(request, { cacheName: PAGES, ignoreVary: true });
+  if (!kept) return undefined;
+  const at = (kept.headers.get('x-kept-at') ?? new Date(0).toISOString()).replace(/[^0-9TZ:.-]/g, '');
+  const html = (await kept.text()).replace(/<html\b/i, `<html data-kept-at="${at}"`);
+  return new Response(html, { status: kept.status, statusText: kept.statusText, headers: kept.headers });
+}
+
+/** Signing in or out: pages kept for one member are never shown to the next. */
+const SESSION_CHANGES = /^\/(login|logout|magic|register)(\/|$)/;
+
 sw.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  if (req.method !== 'GET' || url.origin !== sw.location.origin) return;
+  if (url.origin !== sw.location.origin) return;
+  if (req.mode === 'navigate' && SESSION_CHANGES.test(url.pathname) && (req.method === 'POST' || url.pathname.startsWith('/magic'))) {
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
+  if (req.method !== 'GET') return;
   // The app's own files never change under a name: the cache answers first.
   if (url.pathname.startsWith('/_app/') || files.includes(url.pathname)) {
     event.respondWith(caches.match(req).then((hit) => hit ?? fetch(req)));
@@ -59,19 +89,17 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(
       (async () => {
         const network = fetch(req).then(async (res) => {
-          if (res.ok && res.headers.get('content-type')?.includes('text/html')) await keepPage(req, res.clone());
+          // Not a redirected answer (a login page kept under the group's address).
+          if (res.ok && !res.redirected && res.headers.get('content-type')?.includes('text/html')) await keepPage(req, res.clone());
           return res;
         });
         const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), NETWORK_WAIT_MS));
         try {
           const first = await Promise.race([network, timeout]);
           if (first) return first;
-          const kept = await caches.match(req, { cacheName: PAGES });
-          return kept ?? (await network);
+          return (await keptCopy(req)) ?? (await network);
         } catch {
-          const kept = await caches.match(req, { cacheName: PAGES });
-          if (kept) return kept;
-          return (await caches.match('/', { cacheName: PAGES })) ?? Response.error();
+          return (await keptCopy(req)) ?? (await keptCopy('/')) ?? Response.error();
         }
       })(),
     );
@@ -131,7 +159,21 @@ sw.addEventListener('notificationclick', (event) => {
   );
 });
 
-/** The page asks to forget what is kept (logging out on a shared device). */
+/**
+ * The page asks to forget what is kept (logging out on a shared device), or to keep a page it
+ * reached by a client-side navigation (no page request went through here, only its data).
+ */
 sw.addEventListener('message', (event) => {
   if (event.data?.type === 'forget') event.waitUntil(caches.delete(PAGES));
+  if (event.data?.type === 'keep' && typeof event.data.url === 'string') {
+    const url = new URL(event.data.url, sw.location.origin);
+    if (url.origin !== sw.location.origin || SESSION_CHANGES.test(url.pathname)) return;
+    event.waitUntil(
+      fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(async (res) => {
+          if (res.ok && !res.redirected && res.headers.get('content-type')?.includes('text/html')) await keepPage(new Request(url), res);
+        })
+        .catch(() => undefined),
+    );
+  }
 });

@@ -8,13 +8,14 @@ import email from './messages/email';
 import notifications from './messages/notifications';
 import tasks from './messages/tasks';
 import shell from './messages/shell';
+import offline from './messages/offline';
 
 export const locales = ['fr', 'nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const isLocale = (s: unknown): s is Locale => typeof s === 'string' && (locales as readonly string[]).includes(s);
 export const localeNames: Record<Locale, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
 
-const catalogs = [common, accounts, groups, discussions, chat, email, notifications, tasks, shell];
+const catalogs = [common, accounts, groups, discussions, chat, email, notifications, tasks, shell, offline];
 type Keys<T> = T extends { en: Record<infer K, Msg> } ? K : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;
 

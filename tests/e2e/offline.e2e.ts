@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startE2E, type E2E } from './support';
+import { chatGroup, chatUser } from '../support/chat-factories';
+
+let e: E2E;
+let anne: Awaited<ReturnType<typeof chatUser>>;
+let slug: string;
+let discussionId: string;
+
+beforeAll(async () => {
+  e = await startE2E();
+  const app = e.running.app;
+  await app.db.insertInto('instance').values({ id: 1, name: 'Zinne', description: '', openRegistration: 0, defaultLocale: 'en', createdAt: new Date().toISOString() }).execute();
+  anne = await chatUser(app, { name: 'Anne Peeters', locale: 'en' });
+  slug = (await chatGroup(app, [{ id: anne.id }], { name: 'Market Team' })).slug;
+  discussionId = (await app.discussions.create(await anne.actor(), { groupSlug: slug, title: 'Stand on Saturday', body: 'Who brings the table?' })).id;
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+/** A page of Anne's under the service worker, with `path` visited once under it (so it is kept). */
+async function keptPage(path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await e.newPage({ locale: 'en-GB' });
+  await e.signIn(context, anne.id);
+  await page.goto(path);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.goto(path);
+  return { context, page };
+}
+
+const commentsWith = async (body: string) => (await e.running.app.db.selectFrom('comments').select('id').where('body', '=', body).execute()).length;
+const messagesWith = async (body: string) => (await e.running.app.db.selectFrom('chatMessages').select('id').where('body', '=', body).execute()).length;
+
+describe('offline and bad networks', () => {
+  it('a visited discussion opens offline, marked possibly out of date; a reply written offline survives a reload and is posted once when the network returns', async () => {
+    const { context, page } = await keptPage(`/d/${discussionId}`);
+    // A page reached by a link (a client-side navigation) is kept as well.
+    await page.getByRole('link', { name: /Market Team/ }).first().click();
+    await page.waitForURL(`**/groups/${slug}/discussions`);
+    await expect.poll(() => page.evaluate(async (u) => !!(await caches.match(u, { ignoreVary: true })), `/groups/${slug}/discussions`)).toBe(true);
+    await context.setOffline(true);
+    await page.goto(`/groups/${slug}/discussions`);
+    await page.getByTestId('stale-banner').waitFor();
+    await page.getByText('Stand on Saturday').first().waitFor();
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    await page.goto(`/d/${discussionId}`);
+    await page.getByTestId('stale-banner').getByText(/Possibly out of date: this copy was kept/).waitFor();
+    await page.getByText('Who brings the table?').waitFor();
+
+    const text = 'I bring the table, offline reply';
+    await page.getByLabel(/^Your reply/).fill(text);
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.getByText('Kept on this device: it will be sent').waitFor();
+    await page.getByTestId('queued').getByText(text).waitFor();
+    expect(await page.getByLabel(/^Your reply/).inputValue()).toBe('');
+
+    // Still offline: the reload comes from the kept copy, and the outbox is still there.
+    await page.reload();
+    await page.getByTestId('queued').getByText(text).waitFor();
+    expect(await commentsWith(text)).toBe(0);
+
+    await context.setOffline(false);
+    await page.getByTestId('network-status').getByText('Back online: 1 message sent.').waitFor();
+    await page.locator('.comment', { hasText: text }).waitFor();
+    await page.getByTestId('queued').waitFor({ state: 'detached' });
+    expect(await commentsWith(text)).toBe(1);
+    await context.close();
+  });
+
+  it('a reply whose answer is lost on the way is repeated under the same key and posted once', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto(`/d/${discussionId}`);
+    // The server writes the reply, then the answer never arrives.
+    await page.route(/\?\/reply$/, async (route) => {
+      await route.fetch();
+      await route.abort('internetdisconnected');
+    });
+    const text = 'Reply whose answer got lost';
+    await page.getByLabel(/^Your reply/).fill(text);
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.locator('.comment', { hasText: text }).waitFor();
+    await page.getByTestId('network-status').getByText('1 message sent').waitFor();
+    expect(await commentsWith(text)).toBe(1);
+    await context.close();
+  });
+
+  it('a chat message written offline waits on the device and is sent once when the network returns', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto(`/groups/${slug}/chat`);
+    await page.getByText('Live').waitFor();
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    const text = 'Chat message written in the tunnel';
+    await page.getByLabel(/^Message/).fill(text);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('queued').getByText(text).waitFor();
+    expect(await messagesWith(text)).toBe(0);
+
+    await context.setOffline(false);
+    await page.locator('.msg', { hasText: text }).waitFor();
+    await page.getByTestId('queued').waitFor({ state: 'detached' });
+    expect(await messagesWith(text)).toBe(1);
+    await context.close();
+  });
+
+  it('a reply to a discussion deleted meanwhile is shown as not sent with its text to copy; logging out forgets the device outbox and kept pages', async () => {
+    const app = e.running.app;
+    const gone = (await app.discussions.create(await anne.actor(), { groupSlug: slug, title: 'Soon deleted', body: 'Short-lived' })).id;
+    const { context, page } = await keptPage(`/d/${gone}`);
+    await context.setOffline(true);
+    const text = 'A reply that will find no discussion';
+    await page.getByLabel(/^Your reply/).fill(text);
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.getByTestId('queued').getByText(text).waitFor();
+    await app.discussions.remove(await anne.actor(), { discussionId: gone });
+    await context.setOffline(false);
+    await page.getByRole('heading', { name: 'Not sent' }).waitFor();
+    expect(await page.getByLabel('Your text').inputValue()).toBe(text);
+    expect(await commentsWith(text)).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(e.url + '/');
+    const kept = await page.evaluate(async () => (await (await caches.open('ruche-pages')).keys()).map((r) => new URL(r.url).pathname));
+    expect(kept.filter((p) => p.startsWith('/d/'))).toEqual([]);
+    const waiting = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const q = indexedDB.open('ruche-device');
+          q.onsuccess = () => {
+            const c = q.result.transaction('outbox').objectStore('outbox').count();
+            c.onsuccess = () => resolve(c.result);
+          };
+        }),
+    );
+    expect(waiting).toBe(0);
+    await context.close();
+  });
+
+  it('a new discussion typed offline survives closing the tab', async () => {
+    const path = `/groups/${slug}/discussions/new`;
+    const { context, page } = await keptPage(path);
+    await context.setOffline(true);
+    await page.getByLabel(/^Title/).fill('Flyers');
+    await page.getByLabel(/^Message/).fill('Typed on the train, tab closed before any save');
+    await page.close({ runBeforeUnload: true });
+
+    const again = await context.newPage();
+    await again.goto(path);
+    await again.getByText('Your unsent text was restored from this device.').waitFor();
+    expect(await again.getByLabel(/^Title/).inputValue()).toBe('Flyers');
+    expect(await again.getByLabel(/^Message/).inputValue()).toBe('Typed on the train, tab closed before any save');
+    await context.close();
+  });
+});
