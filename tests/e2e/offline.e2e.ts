@@ -122,6 +122,7 @@ describe('offline and bad networks', () => {
     expect(await page.getByLabel('Your text').inputValue()).toBe(text);
     expect(await commentsWith(text)).toBe(0);
 
+    await page.locator('header details > summary').click(); // the account menu
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(e.url + '/');
     const kept = await page.evaluate(async () => (await (await caches.open('ruche-pages')).keys()).map((r) => new URL(r.url).pathname));

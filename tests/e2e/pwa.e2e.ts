@@ -78,11 +78,15 @@ describe('the installable app', () => {
     const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
     const { context, page } = await e.newPage({ locale: 'en-GB', userAgent: iphone });
     await e.signIn(context, anne.id);
-    await page.goto('/');
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    // Each visit counts once the page has started (not on the server's HTML alone).
+    const visit = async (n: number) => {
+      await page.goto('/');
+      await page.waitForFunction((k) => Number(localStorage.getItem('ruche.install.visits')) >= k, n);
+    };
+    await visit(1);
     expect(await page.getByTestId('install-prompt').count()).toBe(0);
-    await page.goto('/');
-    await page.goto('/');
+    await visit(2);
+    await visit(3);
     const prompt = page.getByTestId('install-prompt');
     await prompt.waitFor();
     expect(await prompt.getAttribute('data-mode')).toBe('ios');
