@@ -55,3 +55,50 @@ export function refreshUnlessNavigating(run: () => Promise<unknown>): void {
   if (navigating.to) return;
   void run();
 }
+
+/**
+ * A page refresh driven by live news, for components that keep server data current: `news`
+ * says whether a frame calls for one; a burst becomes one refresh after `delay` ms, a hidden
+ * tab refreshes when shown again, a navigation under way is never cancelled, and a socket
+ * back after a drop refreshes once (something may have changed meanwhile). `watching` follows
+ * whether the server accepted the groups (tests and styles look at it).
+ */
+export function refreshOnNews(o: { news: (f: Frame) => boolean; refresh: () => Promise<unknown>; delay: number; watching: (on: boolean) => void }) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pending = false;
+  let opened = false;
+  const run = () => {
+    timer = null;
+    pending = document.visibilityState !== 'visible';
+    if (!pending) refreshUnlessNavigating(o.refresh);
+  };
+  const soon = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, o.delay);
+  };
+  const lease = leaseLive({
+    frame: (f) => {
+      if (o.news(f)) soon();
+      if (f.type === 'watching') o.watching(true);
+    },
+    status: (st) => st === 'offline' && o.watching(false),
+    open: () => {
+      if (opened) soon();
+      opened = true;
+    },
+  });
+  // The shared socket may be open already (another component leased it first).
+  if (lease.socket.open) opened = true;
+  const onVisible = () => {
+    if (document.visibilityState === 'visible' && pending) soon();
+  };
+  document.addEventListener('visibilitychange', onVisible);
+  return {
+    watch: (groups: string[]) => lease.watch(groups),
+    stop() {
+      document.removeEventListener('visibilitychange', onVisible);
+      if (timer) clearTimeout(timer);
+      lease.release();
+    },
+  };
+}
