@@ -6,13 +6,14 @@ import discussions from './messages/discussions';
 import chat from './messages/chat';
 import email from './messages/email';
 import notifications from './messages/notifications';
+import decide from './messages/decide';
 
 export const locales = ['fr', 'nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const isLocale = (s: unknown): s is Locale => typeof s === 'string' && (locales as readonly string[]).includes(s);
 export const localeNames: Record<Locale, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
 
-const catalogs = [common, accounts, groups, discussions, chat, email, notifications];
+const catalogs = [common, accounts, groups, discussions, chat, email, notifications, decide];
 type Keys<T> = T extends { en: Record<infer K, Msg> } ? K : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;
 

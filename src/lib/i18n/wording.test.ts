@@ -7,10 +7,11 @@ import discussions from './messages/discussions';
 import chat from './messages/chat';
 import email from './messages/email';
 import notifications from './messages/notifications';
+import decide from './messages/decide';
 
 /** Every message of a language as [key, text], plural forms included. */
 function texts(locale: 'fr' | 'nl' | 'en'): [string, string][] {
-  return [common, accounts, groups, discussions, chat, email, notifications].flatMap((c) =>
+  return [common, accounts, groups, discussions, chat, email, notifications, decide].flatMap((c) =>
     Object.entries(c[locale] as Record<string, Msg>).flatMap(([k, m]) => (typeof m === 'string' ? [[k, m] as [string, string]] : Object.entries(m).map(([form, s]) => [`${k}.${form}`, s] as [string, string]))),
   );
 }

@@ -12,6 +12,7 @@ import * as m009firstSteps from './migrations/009-first-steps';
 import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
 import * as m013push from './migrations/013-push';
+import * as m014decide from './migrations/014-decide';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -28,6 +29,7 @@ export const migrations: [string, Migration][] = [
   ['010-search-stemming', m010searchStemming],
   ['011-notifications', m011notifications],
   ['013-push', m013push],
+  ['014-decide', m014decide],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

@@ -89,7 +89,8 @@ export function createSearch(deps: Deps) {
       return {
         q: input.q,
         hits: page.map((r) => ({
-          kind: r.kind,
+          // Decisions of the decision log share the index but join no discussion: only these two kinds come back.
+          kind: r.kind as SearchHit['kind'],
           id: r.docId,
           discussionId: r.discussionId as DiscussionId,
           title: r.title,

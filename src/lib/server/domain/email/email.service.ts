@@ -2,6 +2,7 @@ import type { Deps } from '../../kernel/deps';
 import { createSessions } from '../accounts/sessions';
 import { createAddressConfirmation } from './address';
 import { createInbound, type PostingPorts } from './inbound';
+import type { RsvpPort } from './rsvp';
 import { createEmailPrefs } from './prefs';
 
 /**
@@ -11,11 +12,11 @@ import { createEmailPrefs } from './prefs';
  * through the `discussions` functions the composition root hands in; notification mail is the
  * mail channel of the notification pipeline (channel.ts).
  */
-export function createEmailService(deps: Deps, discussions: PostingPorts) {
+export function createEmailService(deps: Deps, discussions: PostingPorts, rsvp?: RsvpPort) {
   const sessions = createSessions(deps);
   return {
     ...createEmailPrefs(deps),
-    ...createInbound(deps, { discussions, sessions }),
+    ...createInbound(deps, { discussions, sessions, rsvp }),
     ...createAddressConfirmation(deps),
   };
 }

@@ -33,8 +33,18 @@ export type NoticeData = {
   actor?: { id: string; name: string } | null;
   /** Mail threading: Message-ID keys of the thread's root and of this item, and the thread's subject. */
   thread?: { root: string; item: string; reply: boolean; subject: string };
-  /** Answering the mail posts here. */
-  replyTo?: { kind: 'discussion'; id: string };
+  /** Answering the mail posts here (a discussion), or answers an invitation (an event: "yes", "oui", "ja"). */
+  replyTo?: { kind: 'discussion' | 'event'; id: string };
+  /**
+   * One-click actions for the recipient ("Vote", "I'm coming"): a message key for the button
+   * and a path of the app. Each channel that shows them signs the path for its recipient
+   * (kernel/action-links.ts); the page it opens shows what will happen, and its button acts.
+   */
+  actions?: { labelKey: string; url: string; params?: Record<string, string> }[];
+  /** When it takes place (an event, a poll's deadline): each channel shows it in the member's language and zone. */
+  when?: { startsAt: string; endsAt?: string | null; allDay?: boolean; timeZone?: string };
+  /** An iCalendar object sent with the mail (an invitation, its update, its cancellation). */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; ics: string };
 };
 
 /** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */
