@@ -11,7 +11,7 @@ import { authorize, isUser, type Actor } from '../../policy';
 import type { Ctx } from './context';
 import { recordDecision } from './decisions';
 import { eventValues, insertEvent } from './events';
-import { guestKey, guestToken, readGuestToken } from './guests';
+import { guestCookie, guestKey, guestToken, readGuestToken } from './guests';
 import { findPoll, isClosed, markdown, pollFacts, type PollRow } from './repo';
 import { DateAnswerInput, GuestAnswerInput, GuestEditInput } from './schemas';
 import { addDays } from './time';
@@ -174,6 +174,12 @@ export function createDatePolls(ctx: Ctx) {
         await recordEvent(tx, { type: 'poll.answered', groupId: p.groupId, actorId: null, data: { pollId: p.id } }, now);
         return { participantId: me.id };
       });
+    },
+
+    /** The name of the cookie that keeps a guest's secret for the poll a link names (null for a link that names none). */
+    guestCookieFor(token: string): string | null {
+      const t = readGuestToken(ctx.secret(), String(token).slice(0, 200));
+      return t ? guestCookie(t.pollId) : null;
     },
 
     /** The shared link for guests, for those who manage the poll (null when guests may not answer). */

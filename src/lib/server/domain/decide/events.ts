@@ -9,7 +9,7 @@ import { parse } from '../../kernel/validate';
 import { authorize, isUser, type Actor } from '../../policy';
 import { dateOr, timeOr, zoneOr, type Ctx } from './context';
 import { exceptionsOf } from './occurrences';
-import { FAR, isOccurrence, lastOccurrence, occurrenceKeys, ruleFrom, type Recurrence } from './recurrence';
+import { describeRule, FAR, isOccurrence, lastOccurrence, occurrenceKeys, ruleFrom, type Recurrence } from './recurrence';
 import { eventFacts, eventOr404, groupBySlugOr404, groupFactsOf, markdown, type EventRow, type GroupRow } from './repo';
 import { CreateEventInput, EditEventInput, EventFieldsInput, EventRef } from './schemas';
 import { shiftEnd } from './ics';
@@ -136,6 +136,50 @@ export function createEvents(ctx: Ctx) {
   }
 
   return {
+    /** What the new-event page needs: the group (members only). */
+    async newEventForm(actor: Actor, raw: { groupSlug: string }) {
+      const g: GroupRow = await groupBySlugOr404(db, String(raw.groupSlug ?? '').slice(0, 100));
+      authorize(actor, 'event.create', groupFactsOf(g));
+      if (!isUser(actor)) return unauthenticated();
+      return { group: { id: g.id, slug: g.slug, name: g.name } };
+    },
+
+    /** What the edit page needs: the event's (or the occurrence's) current values, for its author or the group's admins. */
+    async editEventForm(actor: Actor, raw: unknown) {
+      const input = parse(EventRef, raw);
+      const e = await eventOr404(db, input.eventId);
+      authorize(actor, 'event.read', eventFacts(e));
+      authorize(actor, 'event.manage', eventFacts(e));
+      const occurrence = await occurrenceOr(e, input.occurrence);
+      const x = occurrence ? ((await exceptionsOf(db, [e.id])).get(e.id) ?? []).find((r) => r.occurrence === occurrence) : undefined;
+      const start = x?.localStart ?? occurrence ?? e.localStart;
+      const end = x?.localEnd ?? (occurrence ? shiftEnd(e, occurrence) : e.localEnd);
+      const rule = describeRule(e.rrule, e.timeZone);
+      return {
+        event: { id: e.id, title: e.title, recurring: !!e.rrule, cancelled: e.status === 'cancelled', group: { id: e.group.id, slug: e.group.slug, name: e.group.name } },
+        occurrence,
+        values: {
+          title: x?.title ?? e.title,
+          description: x?.description ?? e.description,
+          timeZone: e.timeZone,
+          allDay: e.allDay === 1 ? '1' : '',
+          startDate: start.slice(0, 10),
+          startTime: start.slice(11, 16),
+          endDate: end.slice(0, 10),
+          endTime: end.slice(11, 16),
+          location: x?.location ?? e.location,
+          onlineUrl: e.onlineUrl,
+          capacity: e.capacity === null ? '' : String(e.capacity),
+          isMeeting: e.isMeeting === 1 ? '1' : '',
+          repeat: rule.custom ? 'none' : rule.repeat,
+          interval: String(rule.interval),
+          repeatUntil: rule.until ?? '',
+          repeatCount: rule.count === null ? '' : String(rule.count),
+          rrule: rule.custom ? e.rrule : '',
+        } as Record<string, string>,
+      };
+    },
+
     /** A new event in a group (members): its time in a zone, place, capacity, repetition; a meeting if it has an agenda. */
     async createEvent(actor: Actor, raw: unknown): Promise<{ id: string }> {
       const input = parse(CreateEventInput, raw);

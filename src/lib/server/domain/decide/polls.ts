@@ -162,6 +162,13 @@ export function createPolls(ctx: Ctx) {
       return start(actor, g, 'proposal', input.key, { title: input.title, description: input.description, descriptionHtml: markdown(input.description), timeZone: tz, deadlineAt, ...quorum }, []);
     },
 
+    /** What the new-poll page needs: the group, whether its date polls may take guests. Members only. */
+    async newPollForm(actor: Actor, raw: unknown) {
+      const { groupSlug } = parse(ListPollsInput.pick({ groupSlug: true }), raw);
+      const g = await groupFor(actor, groupSlug);
+      return { group: { id: g.id, slug: g.slug, name: g.name, guestPolls: g.guestPolls === 1 } };
+    },
+
     /** A group's polls, open ones first (nearest deadline first), then closed ones (newest first). */
     async listForGroup(actor: Actor, raw: unknown) {
       const input = parse(ListPollsInput, raw);
