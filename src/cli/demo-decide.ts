@@ -34,18 +34,20 @@ export async function loadDemoDecide(app: App, demo: { actor: (k: MemberKey) => 
   const ag = await d.createDatePoll(await actor('admin'), {
     groupSlug: coordination,
     title: 'Assemblée générale : quelle date ? / Algemene vergadering: welke datum?',
-    description: 'Trois soirées possibles au local de la rue de la Victoire. Répondez avant la fin de la semaine prochaine.',
+    description: 'Deux soirées et un samedi matin au local de la rue de la Victoire. Répondez avant la fin de la semaine prochaine.',
     timeZone: TZ,
+    // Three evenings and a Saturday morning, in the order of the calendar.
     slots: [
       { date: next(2, 16), start: '19:00', end: '21:30' },
       { date: next(4, 16), start: '19:00', end: '21:30' },
       { date: next(6, 16), start: '10:00', end: '12:30' },
-    ],
+    ].sort((a, b) => a.date.localeCompare(b.date)),
     deadlineDate: day(12),
     allowGuests: true,
   });
   const slots = await app.db.selectFrom('pollOptions').select('id').where('pollId', '=', ag.id).orderBy('position').execute();
-  const [tue, thu, sat] = slots.map((s) => s.id);
+  const byDay = new Map([next(2, 16), next(4, 16), next(6, 16)].sort().map((x, i) => [x, slots[i].id]));
+  const [tue, thu, sat] = [next(2, 16), next(4, 16), next(6, 16)].map((x) => byDay.get(x)!);
   const answers: [MemberKey, Record<string, string>, string][] = [
     ['pieter', { [tue]: 'yes', [thu]: 'maybe', [sat]: 'no' }, 'Zaterdag ben ik op de markt.'],
     ['fatima', { [tue]: 'yes', [thu]: 'yes', [sat]: 'maybe' }, ''],

@@ -60,3 +60,11 @@ export const monthName = (month: string, locale: string) => fmt(locale, { month:
 export const weekdayName = (n: number, locale: string, style: 'short' | 'long' = 'short') => fmt(locale, { weekday: style, timeZone: 'UTC' }).format(day(`2026-01-${String(4 + n).padStart(2, '0')}`));
 /** A day of the month grid. */
 export const dayName = (d: string, locale: string) => fmt(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(day(d));
+
+/** The local day an occurrence starts on, for the reader ('YYYY-MM-DD'): its own date when it lasts the whole day. */
+export function localDay(w: When, tz: string): string {
+  if (w.allDay) return (w.localStart ?? w.localDate ?? '').slice(0, 10);
+  const p = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(w.startsAt!));
+  const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

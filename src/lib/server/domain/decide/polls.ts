@@ -127,7 +127,16 @@ export function createPolls(ctx: Ctx) {
     return g;
   }
 
-  return {
+  const service = {
+    /** A poll of any kind, as the API creates one: `kind` (date, choice or proposal) says which form it takes. */
+    async createPoll(actor: Actor, raw: unknown): Promise<{ id: string }> {
+      const kind = raw && typeof raw === 'object' ? (raw as { kind?: unknown }).kind : undefined;
+      if (kind === 'date') return service.createDatePoll(actor, raw);
+      if (kind === 'choice') return service.createChoicePoll(actor, raw);
+      if (kind === 'proposal') return service.createProposal(actor, raw);
+      return invalidField('kind', 'bad_value');
+    },
+
     /** A date poll: days or time slots in a zone, an optional deadline, guests if the group allows. */
     async createDatePoll(actor: Actor, raw: unknown) {
       const input = parse(CreateDatePollInput, raw);
@@ -226,6 +235,7 @@ export function createPolls(ctx: Ctx) {
       return { on: input.on };
     },
   };
+  return service;
 }
 
 /** Of these polls, those the actor already answered (any kind). */
