@@ -25,6 +25,20 @@ describe.each(engines)('polls and proposals on %s', (engine) => {
     expect(await app.db.selectFrom('polls').select('id').execute()).toEqual([]);
   });
 
+  it('one entry for the API: the kind says which poll is made; an unknown kind is refused, writing nothing', async () => {
+    const base = { groupSlug: c.g.slug, title: 'Couleur', timeZone: 'Europe/Brussels', deadlineDate: dayAfter(app, 5) };
+    await expect(app.decide.createPoll(c.anne.actor, { ...base, options: ['A', 'B'] })).rejects.toMatchObject({ issues: [{ path: 'kind', code: 'bad_value' }] });
+    await expect(app.decide.createPoll(c.anne.actor, { ...base, kind: 'vote', options: ['A', 'B'] })).rejects.toMatchObject({ issues: [{ path: 'kind', code: 'bad_value' }] });
+    expect(await app.db.selectFrom('polls').select('id').execute()).toEqual([]);
+    const choice = await app.decide.createPoll(c.anne.actor, { ...base, kind: 'choice', options: ['A', 'B'] });
+    const proposal = await app.decide.createPoll(c.anne.actor, { ...base, kind: 'proposal', title: 'Adopter la charte' });
+    const date = await app.decide.createPoll(c.anne.actor, { ...base, kind: 'date', slots: [{ date: dayAfter(app, 7), start: '19:00' }] });
+    const kinds = await app.db.selectFrom('polls').select(['id', 'kind']).execute();
+    expect(Object.fromEntries(kinds.map((k) => [k.id, k.kind]))).toEqual({ [choice.id]: 'choice', [proposal.id]: 'proposal', [date.id]: 'date' });
+    // A member of another group cannot make one here, whatever the kind: the group is hidden.
+    await expect(app.decide.createPoll(c.outsider.actor, { ...base, kind: 'proposal' })).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
   it('single choice: one option; multiple choice: several; a named vote can change; results follow the poll’s setting', async () => {
     const p = await poll({ results: 'voted' });
     const [jaune, vert] = await optionsOf(app, p.id);
