@@ -46,8 +46,7 @@ describe('the inbox', () => {
     expect(await phone.page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 
     // The inbox lists both, newest first, unread.
-    await laptop.page.getByTestId('bell').click();
-    await laptop.page.waitForURL('**/inbox');
+    await Promise.all([laptop.page.waitForURL('**/inbox', { waitUntil: 'commit' }), laptop.page.getByTestId('bell').click()]);
     const entries = laptop.page.getByTestId('inbox-entry');
     await entries.first().waitFor();
     expect(await entries.count()).toBe(2);

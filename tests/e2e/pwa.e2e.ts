@@ -74,6 +74,49 @@ describe('the installable app', () => {
     await context.close();
   });
 
+  it('offers to install the app once the member comes back, with the steps on an iPhone, and "Not now" puts it away', async () => {
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    const { context, page } = await e.newPage({ locale: 'en-GB', userAgent: iphone });
+    await e.signIn(context, anne.id);
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByTestId('install-prompt').count()).toBe(0);
+    await page.goto('/');
+    await page.goto('/');
+    const prompt = page.getByTestId('install-prompt');
+    await prompt.waitFor();
+    expect(await prompt.getAttribute('data-mode')).toBe('ios');
+    expect(await prompt.innerText()).toContain('Add to Home Screen');
+    await prompt.getByRole('button', { name: 'Not now' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByTestId('install-prompt').count()).toBe(0);
+    // The devices page keeps the steps for every platform.
+    await page.goto('/profile/devices');
+    await page.getByTestId('install-prompt').waitFor();
+    await context.close();
+  });
+
+  it('in Chrome, the browser\'s own install dialog opens from the invitation', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.addInitScript(() => localStorage.setItem('ruche.install.visits', '5'));
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    // What Chromium fires when the install criteria are met (headless has no install UI to show).
+    await page.evaluate(() => {
+      const ev = new Event('beforeinstallprompt', { cancelable: true }) as Event & { prompt(): Promise<void>; userChoice: Promise<{ outcome: string }> };
+      ev.prompt = async () => void ((window as unknown as { prompted: boolean }).prompted = true);
+      ev.userChoice = Promise.resolve({ outcome: 'accepted' });
+      dispatchEvent(ev);
+    });
+    await page.getByTestId('install-prompt').getByRole('button', { name: 'Install' }).click();
+    await page.getByTestId('install-prompt').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => (window as unknown as { prompted?: boolean }).prompted)).toBe(true);
+    await context.close();
+  });
+
   it('the devices page lists, renames and removes devices without JavaScript', async () => {
     const app = e.running.app;
     await app.db.insertInto('pushSubscriptions').values({ id: 'dev-1', userId: anne.id, endpoint: 'https://fcm.googleapis.com/fcm/send/e2e-device', p256dh: 'BAAA', auth: 'AAAA', name: 'Chrome · Android', userAgent: '', createdAt: new Date().toISOString(), lastUsedAt: null }).execute();

@@ -20,7 +20,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export type E2E = {
-  running: Running; url: string; browser: Browser; mailbox: MemoryMailTransport; newPage(opts?: { javaScriptEnabled?: boolean; locale?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  running: Running; url: string; browser: Browser; mailbox: MemoryMailTransport; newPage(opts?: { javaScriptEnabled?: boolean; locale?: string; userAgent?: string }): Promise<{ context: BrowserContext; page: Page }>;
   /** Puts a fresh session cookie for `userId` into a browser context. */
   signIn(context: BrowserContext, userId: string): Promise<void>;
   close(): Promise<void>;
@@ -42,7 +42,7 @@ export async function startE2E(): Promise<E2E> {
     browser,
     mailbox,
     async newPage(opts = {}) {
-      const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, locale: opts.locale ?? 'fr-BE', baseURL: config.baseUrl });
+      const context = await browser.newContext({ javaScriptEnabled: opts.javaScriptEnabled ?? true, locale: opts.locale ?? 'fr-BE', baseURL: config.baseUrl, ...(opts.userAgent ? { userAgent: opts.userAgent } : {}) });
       const page = await context.newPage();
       return { context, page };
     },

@@ -2,6 +2,9 @@ import pg from 'pg';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../../src/lib/server/db/migrate';
 import { createApp, type App } from '../../src/lib/server/app';
 import { loadConfig, type Config } from '../../src/lib/server/config';
 import { openDatabase, type DbHandle } from '../../src/lib/server/db/connect';
@@ -29,9 +32,12 @@ export async function createTestApp(engine: Engine = 'sqlite', env: Record<strin
     const base = process.env.TEST_PG_URL;
     if (!base) throw new Error('TEST_PG_URL is not set');
     const name = `ruche_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    // A migrated template is copied (much faster than migrating each database); a test of a
+    // migration itself starts from an empty database.
+    const template = opts.beforeMigrate ? null : await migratedTemplate(base);
     const admin = new pg.Client({ connectionString: base });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
     await admin.end();
     const u = new URL(base);
     u.pathname = `/${name}`;
@@ -59,4 +65,48 @@ export async function createTestApp(engine: Engine = 'sqlite', env: Record<strin
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/lib/server/db');
+let templateName: Promise<string> | null = null;
+
+/**
+ * The name of a PostgreSQL database migrated to the current schema, made once per schema
+ * (named by a hash of the migration sources) under an advisory lock, so parallel test files
+ * share it; older templates are dropped.
+ */
+function migratedTemplate(base: string): Promise<string> {
+  templateName ??= (async () => {
+    const hash = crypto.createHash('sha256');
+    const files = [path.join(migrationsDir, 'migrate.ts'), ...fs.readdirSync(path.join(migrationsDir, 'migrations')).filter((f) => !f.includes('.test.')).sort().map((f) => path.join(migrationsDir, 'migrations', f))];
+    for (const f of files) hash.update(f).update(fs.readFileSync(f));
+    const name = `ruche_tpl_${hash.digest('hex').slice(0, 16)}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_advisory_lock(7262430)');
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount === 0) {
+        const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'ruche_tpl_%'`);
+        for (const r of old.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+        const building = `${name}_new`;
+        await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${building}`);
+        const u = new URL(base);
+        u.pathname = `/${building}`;
+        const h = openDatabase({ kind: 'postgres', url: u.toString() });
+        try {
+          await migrate(h.db, h.dialect);
+        } finally {
+          await h.close();
+        }
+        await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      }
+      return name;
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock(7262430)').catch(() => {});
+      await admin.end();
+    }
+  })();
+  return templateName;
 }

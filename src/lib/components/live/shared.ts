@@ -4,6 +4,7 @@
  * groups they watch (the socket watches them all together), and give the lease back; the
  * socket closes with the last one. Chat rooms keep their own socket and cursors.
  */
+import { navigating } from '$app/state';
 import { LiveSocket, type Frame } from '../chat/live';
 
 type Listener = { frame: (f: Frame) => void; open?: () => void; status?: (s: 'connecting' | 'live' | 'offline') => void };
@@ -44,4 +45,13 @@ export function leaseLive(l: Listener): Lease {
       } else rewatch();
     },
   };
+}
+
+/**
+ * Re-runs page loads for live news, unless a navigation is under way: the page it lands on
+ * loads fresh anyway, and an invalidation started now would cancel the link just clicked.
+ */
+export function refreshUnlessNavigating(run: () => Promise<unknown>): void {
+  if (navigating.to) return;
+  void run();
 }

@@ -96,6 +96,11 @@ export function attachRealtime(server: http.Server, app: App, opts: RealtimeOpti
           credentials.set(c, cred);
           connections.add(c);
           ws.on('close', () => connections.delete(c));
+          // The bell's number as of now: whatever changed while this page was loading or offline.
+          void app.notifications
+            .unread(actor)
+            .then((unread) => c.push(Buffer.from(JSON.stringify({ type: 'inbox', unread }))))
+            .catch(() => {});
         });
       })
       .catch((e) => {
