@@ -23,7 +23,7 @@ const ahead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOSt
 
 /** Waits for a mail to `to` whose text matches, as the job runner delivers it. */
 async function mailTo(to: string, match: RegExp) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     const m = e.mailbox.sent.find((x) => x.to === to && match.test(x.text));
     if (m) return m;
     await new Promise((r) => setTimeout(r, 50));
@@ -31,10 +31,13 @@ async function mailTo(to: string, match: RegExp) {
   throw new Error(`no mail to ${to} matching ${match}`);
 }
 
+/** One journey drives five browsers: on a busy machine it takes longer than a single page's test. */
+const JOURNEY_MS = 150_000;
+
 /** A browser page that fails within seconds, naming what it waited for, rather than at the test's timeout. */
 async function open(opts: Parameters<E2E['newPage']>[0] = {}) {
   const p = await e.newPage(opts);
-  p.page.setDefaultTimeout(10_000);
+  p.page.setDefaultTimeout(20_000);
   return p;
 }
 
@@ -162,7 +165,7 @@ describe('deciding and meeting', () => {
     expect(ev.getFirstProperty('dtstart')!.getParameter('tzid')).toBe('Europe/Brussels');
     expect(String(ev.getFirstPropertyValue('dtstart'))).toBe(`${day1}T19:00:00`);
     for (const p of [coordinator, b, d, g, fresh]) await p.context.close();
-  });
+  }, JOURNEY_MS);
 
   it('a proposal is decided by consent and appears in the searchable decision log', async () => {
     const coordinator = await open({ locale: 'en-GB' });
@@ -200,5 +203,5 @@ describe('deciding and meeting', () => {
     await c.getByRole('link', { name: 'Lower the conversion fee to 2 %' }).click();
     await c.waitForURL(url);
     for (const p of [coordinator, b]) await p.context.close();
-  });
+  }, JOURNEY_MS);
 });
