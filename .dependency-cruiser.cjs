@@ -17,7 +17,7 @@ module.exports = {
       comment: 'Mail gets what it needs in the notice, through ports from the composition root, or from a query a feature exports for everyone (groups/group.ts).',
       severity: 'error',
       from: { path: '^src/lib/server/domain/email/' },
-      to: { path: '^src/lib/server/domain/(discussions|chat|files|tasks|events|polls)/|^src/lib/server/domain/groups/(?!group\\.ts$)' },
+      to: { path: '^src/lib/server/domain/(discussions|chat|files|tasks|events|polls|decide)/|^src/lib/server/domain/groups/(?!group\\.ts$)' },
     },
     {
       name: 'pipeline-knows-no-feature',

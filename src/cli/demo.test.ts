@@ -22,6 +22,18 @@ describe.each(engines)('demo on %s', (engine) => {
     expect(m.unreadCount).toBeGreaterThan(0);
     // A mention became a notification.
     expect(await app.db.selectFrom('notifications').select('id').where('reason', '=', 'mentioned').execute()).not.toHaveLength(0);
+    // Deciding and meeting: a date poll with answers (a guest's among them), a proposal open and one decided, events, past minutes.
+    const polls = await app.db.selectFrom('polls').select(['kind', 'closedAt', 'id']).execute();
+    expect(polls.map((p) => `${p.kind}${p.closedAt ? ' closed' : ''}`).sort()).toEqual(['choice', 'date', 'proposal', 'proposal closed']);
+    const date = polls.find((p) => p.kind === 'date')!;
+    expect((await app.db.selectFrom('pollParticipants').select(['userId']).where('pollId', '=', date.id).execute()).filter((p) => p.userId === null)).toHaveLength(1);
+    const decisions = await app.db.selectFrom('decisions').select('kind').execute();
+    expect(decisions.map((x) => x.kind).sort()).toEqual(['meeting', 'meeting', 'proposal']);
+    const events = await app.db.selectFrom('calendarEvents').select(['title', 'isMeeting', 'startsAt']).orderBy('startsAt').execute();
+    expect(events.map((e) => e.title)).toEqual(['Réunion de coordination', 'Stand Zinne au marché de Saint-Gilles', 'Réunion de coordination régionale']);
+    expect(events[0].startsAt < app.clock.now().toISOString()).toBe(true);
+    expect(await app.db.selectFrom('agendaItems').select('id').execute()).toHaveLength(6);
+    expect(await app.db.selectFrom('actionItems').select('id').execute()).toHaveLength(2);
     // A second time, everything clashes and the error says what.
     await expect(loadDemo(app, () => {})).rejects.toThrow(/these are taken: email amina@demo\.ruche\.local, .*group coordination, .*handle @camille_dubois/);
   });

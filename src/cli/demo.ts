@@ -4,6 +4,7 @@ import { slugify } from '../lib/server/domain/groups/slug';
 import { hashPassword } from '../lib/server/domain/accounts/passwords';
 import type { UserId } from '../lib/server/kernel/ids';
 import type { Actor } from '../lib/server/policy';
+import { loadDemoDecide } from './demo-decide';
 import { demoAssociation, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
 import { loadDemoTasks } from './demo-tasks';
 
@@ -89,6 +90,7 @@ export async function loadDemo(app: App, out: (line: string) => void): Promise<v
   }
   out(`${demoDiscussions.length} discussions with ${comments} comments, in French and Dutch`);
   await loadDemoTasks(app, { actor, slugs }, out);
+  await loadDemoDecide(app, { actor, slugs, userId: (k) => ids.get(k)! }, out);
   if (!empty) {
     // Only for loading: the demo's groups are made by an administrator, and its password is public.
     await app.db.updateTable('users').set({ isAdmin: 0 }).where('id', '=', ids.get(first.key)!).execute();

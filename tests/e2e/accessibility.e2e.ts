@@ -73,6 +73,27 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     expect(await audit('sofie@demo.ruche.local', 'fr-BE', pages)).toEqual([]);
     expect(await audit('visitor', 'en-GB', ['/groups/prestataires/tasks', `/tasks/${task}`])).toEqual([]);
   }, 180_000);
+  describe('deciding and meeting', () => {
+    const db = () => e.running.app.db;
+    const poll = async (title: string) => (await db().selectFrom('polls').select('id').where('title', 'like', `${title}%`).executeTakeFirstOrThrow()).id;
+    const event = async (title: string) => (await db().selectFrom('calendarEvents').select('id').where('title', '=', title).executeTakeFirstOrThrow()).id;
+    it('a visitor in French: an open group’s month, a date poll’s guest link', async () => {
+      const app = e.running.app;
+      const camille = (await db().selectFrom('users').select('id').where('email', '=', 'camille@demo.ruche.local').executeTakeFirstOrThrow()).id;
+      const guest = (await app.decide.poll(await app.sessions.actorFor(camille as never), { pollId: await poll('Assemblée générale') })).guestLink!;
+      const month = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 7);
+      expect(await audit('visitor', 'fr-BE', [`/groups/marches/agenda?month=${month}`, guest])).toEqual([]);
+    });
+    it('a member in Dutch: a date poll, a proposal, the decision log searched, the agenda', async () => {
+      expect(await audit('pieter@demo.ruche.local', 'nl-BE', [`/polls/${await poll('Assemblée générale')}`, `/polls/${await poll('Adopter la charte')}`, '/groups/coordination/decisions?q=commission', '/groups/coordination/agenda'])).toEqual([]);
+    });
+    it('a member in Dutch: a meeting with its agenda, the minutes of the last one', async () => {
+      expect(await audit('pieter@demo.ruche.local', 'nl-BE', [`/events/${await event('Réunion de coordination régionale')}`, `/events/${await event('Réunion de coordination')}/minutes`])).toEqual([]);
+    });
+    it('an admin in English: a new date poll, editing an event, a choice poll', async () => {
+      expect(await audit('camille@demo.ruche.local', 'en-GB', ['/groups/coordination/polls/new?kind=date', `/events/${await event('Réunion de coordination régionale')}/edit`, `/polls/${await poll('Quel visuel')}`])).toEqual([]);
+    });
+  });
   it('admin pages in English', async () => {
     expect(await audit('camille@demo.ruche.local', 'en-GB', ['/', '/admin', '/admin/users', '/admin/outbox', '/profile/advanced', '/groups/new', '/groups/coordination/edit', '/groups/coordination/invite'])).toEqual([]);
   });

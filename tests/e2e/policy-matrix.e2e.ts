@@ -21,7 +21,8 @@ import { can } from '../../src/lib/server/policy';
 import { openApiSurfaces, routeSurfaces } from './matrix/inventory';
 import { markersOf, type Marker } from './matrix/markers';
 import { routeTable, type RouteSpec, type Target, type Write } from './matrix/routes';
-import { ACTORS, seedWorld, type ActorName, type World } from './matrix/world';
+import { ACTORS, mk, seedWorld, VISIBILITIES, type ActorName, type World } from './matrix/world';
+import type { UserId } from '../../src/lib/server/kernel/ids';
 
 let running: Running;
 let dataDir: string;
@@ -30,6 +31,7 @@ let markers: Marker[];
 let table: Record<string, RouteSpec>;
 let surfaces: Set<string>;
 let openApi: Set<string>;
+let voterCookies: Record<string, string>;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-matrix-'));
@@ -37,6 +39,7 @@ beforeAll(async () => {
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}`, SMTP_IN_PORT: '0' });
   const app = await createApp(config, { mail: new MemoryMailTransport(), log: () => {} });
   world = await seedWorld(app);
+  voterCookies = Object.fromEntries(await Promise.all(VISIBILITIES.map(async (v) => [v, `ruche_session=${(await app.sessions.start(world.groups[v].decide.voter.id as UserId)).token}`])));
   markers = markersOf(world);
   table = routeTable(world);
   process.env.ORIGIN = config.baseUrl;
@@ -159,6 +162,27 @@ describe('every actor sees exactly what the policy allows', () => {
       expect([...seen].sort(), 'markers shown over the whole walk').toEqual(allowed.sort());
     });
   }
+});
+
+describe('an anonymous vote never reveals its voter', () => {
+  it('on the poll’s page and API, the group’s polls, decisions and feed, for every actor; the voter learns they voted, not what', async () => {
+    const problems: string[] = [];
+    for (const who of ACTORS)
+      for (const vis of VISIBILITIES) {
+        const g = world.groups[vis];
+        const { anonPollId, voter } = g.decide;
+        for (const url of [`/polls/${anonPollId}`, `/api/v1/polls/${anonPollId}`, `/groups/${g.slug}/polls`, `/api/v1/polls?group=${g.slug}`, `/groups/${g.slug}/decisions`, `/calendar/groups/${g.slug}`]) {
+          const res = await send(who, 'GET', url);
+          for (const s of [mk(vis, 'anonvoter'), voter.handle, voter.id]) if (res.body.includes(s)) problems.push(`${who}: GET ${url} shows the anonymous voter (${s})`);
+        }
+      }
+    expect(problems).toEqual([]);
+    for (const vis of VISIBILITIES) {
+      const res = await fetch(`${running.url}/api/v1/polls/${world.groups[vis].decide.anonPollId}`, { headers: { cookie: voterCookies[vis] } });
+      const poll = (await res.json()) as { choice: { voted: boolean; mine: string[]; voters: unknown[]; voterCount: number } };
+      expect(poll.choice).toMatchObject({ voted: true, mine: [], voters: [], voterCount: 1 });
+    }
+  });
 });
 
 describe('writes to hidden things answer like writes to missing ones', () => {

@@ -9,13 +9,14 @@ import notifications from './messages/notifications';
 import tasks from './messages/tasks';
 import shell from './messages/shell';
 import offline from './messages/offline';
+import decide from './messages/decide';
 
 export const locales = ['fr', 'nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const isLocale = (s: unknown): s is Locale => typeof s === 'string' && (locales as readonly string[]).includes(s);
 export const localeNames: Record<Locale, string> = { fr: 'Français', nl: 'Nederlands', en: 'English' };
 
-const catalogs = [common, accounts, groups, discussions, chat, email, notifications, tasks, shell, offline];
+const catalogs = [common, accounts, groups, discussions, chat, email, notifications, tasks, shell, offline, decide];
 type Keys<T> = T extends { en: Record<infer K, Msg> } ? K : never;
 export type MessageKey = Keys<(typeof catalogs)[number]>;
 

@@ -8,10 +8,11 @@ import chat from './messages/chat';
 import email from './messages/email';
 import notifications from './messages/notifications';
 import offline from './messages/offline';
+import decide from './messages/decide';
 
 /** Every message of a language as [key, text], plural forms included. */
 function texts(locale: 'fr' | 'nl' | 'en'): [string, string][] {
-  return [common, accounts, groups, discussions, chat, email, notifications, offline].flatMap((c) =>
+  return [common, accounts, groups, discussions, chat, email, notifications, offline, decide].flatMap((c) =>
     Object.entries(c[locale] as Record<string, Msg>).flatMap(([k, m]) => (typeof m === 'string' ? [[k, m] as [string, string]] : Object.entries(m).map(([form, s]) => [`${k}.${form}`, s] as [string, string]))),
   );
 }

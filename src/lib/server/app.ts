@@ -35,13 +35,18 @@ import { createTasksService } from './domain/tasks/tasks.service';
 import { taskDigest } from './domain/tasks/tasks.digest';
 import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
+import { decideNotifiers, decideSubjects } from './domain/decide/decide.notify';
+import { DECIDE_LIVE_TYPES } from './domain/decide/decide.events';
+import { createDecideService, type TasksPort } from './domain/decide/decide.service';
 
 /** Every feature's notifiers and the visibility of what its notices are about. */
-export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers, ...taskNotifiers };
-export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects, ...taskSubjects };
+export const notifiers: Notifiers = { ...discussionNotifiers, ...chatNotifiers, ...groupNotifiers, ...taskNotifiers, ...decideNotifiers };
+export const subjects: SubjectVisibility = { ...discussionSubjects, ...chatSubjects, ...groupSubjects, ...taskSubjects, ...decideSubjects };
 markNotifying(Object.keys(notifiers));
 markLive(LIVE_EVENT_TYPES);
 markLive(TASK_LIVE_EVENT_TYPES);
+// Polls, votes, events, RSVPs, agendas and minutes: a group's agenda and poll pages refresh.
+markLive(DECIDE_LIVE_TYPES);
 // A group chat's new message: its members' unread chats (navigation, home) recount.
 markLive(['chat.message_posted']);
 
@@ -101,6 +106,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     hub.publishNotice(groupId, type, ids, actorId);
   };
   const mailChannel = emailChannel(deps);
+  /**
+   * Tasks as deciding and meeting see them (action items, "add to the agenda" from a task,
+   * due dates in members' feeds). Empty until the tasks feature is connected here: then
+   * `createFromActionItem`, `taskForAgenda` and `dueDatesFor` call its service.
+   */
+  const tasksForDecide: TasksPort = {};
+  const decide = createDecideService(deps, tasksForDecide);
   if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel, pushChannel(deps)] });
   runner = new JobRunner(
     h,
@@ -111,9 +123,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       'mail.flush': async (p) => void (await mailChannel.flush(p)),
       'push.send': createPushSender(deps, push),
       'maintenance.sweep': async () => void (await maintenance.sweep()),
+      // Reminders and deadlines: each sweep enqueues the next five-minute slot's.
+      'decide.tick': async (p) => {
+        await decide.tick();
+        await decide.scheduleTick(new Date(Math.max(Date.parse(p.at) + 5 * 60_000, clock.now().getTime())));
+      },
     },
     log,
   );
+  // The runner that starts (the production entry's) also starts the reminder sweeps.
+  const startJobs = runner.start.bind(runner);
+  runner.start = (intervalMs?: number) => {
+    void decide.scheduleTick().catch((e: Error) => log(`decide scheduler: ${e.message}`));
+    startJobs(intervalMs);
+  };
 
   const discussions = createDiscussionsService(deps);
   const tasks = createTasksService(deps);
@@ -133,8 +156,16 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     discussions,
     files,
     maintenance,
-    // Mail posts through ports: replies to a discussion's mail, and comments by answering a task's mail.
-    email: { ...createEmailService(deps, discussions, { comment: tasks.comment, get: tasks.get }), digests },
+    // Mail posts through ports: replies to a discussion's mail, comments by answering a task's
+    // mail, and answers to an invitation ("yes", "oui", "ja").
+    email: {
+      ...createEmailService(deps, discussions, {
+        tasks: { comment: tasks.comment, get: tasks.get },
+        rsvp: { byEvent: (a, r) => decide.rsvpByEvent(a, r), byUid: (a, r) => decide.rsvpByUid(a, r) },
+      }),
+      digests,
+    },
+    decide,
     notifications: createNotificationsService(deps, { subjects, live: deps.inboxLive }),
     push: createPushService(deps, () => push.publicKey),
     chat: createChatService(deps, {

@@ -6,6 +6,7 @@
  */
 import { can, isUser, type Actor } from '../../../src/lib/server/policy';
 import { mk, REACTION, VISIBILITIES, type World } from './world';
+import { DECIDE_FIELDS } from './decide-world';
 
 export type Marker = { name: string; test: (body: string) => boolean; who: (a: Actor) => boolean; text?: string };
 
@@ -48,6 +49,10 @@ export function markersOf(w: World): Marker[] {
     out.push(text(`${vis} chat reaction`, REACTION[vis].chat, chat));
     out.push(text(`${vis} invitation e-mail`, m('invitee'), (a) => can(a, 'group.invite', g.facts)));
     if (g.requestId) out.push(text(`${vis} join request message`, m('request'), (a) => can(a, 'group.manage', g.facts)));
+    // Polls, the decision log and the agenda are read like the group's content (an open group's by visitors).
+    for (const f of DECIDE_FIELDS) out.push(text(`${vis} decide ${f}`, m(f), (a) => can(a, 'group.read', g.facts)));
+    // An anonymous poll's voter, a member who did nothing else: known as a member, never as a voter (the matrix checks the poll's surfaces apart).
+    out.push(text(`${vis} anonymous voter name`, m('anonvoter'), (a) => members(a) || can(a, 'user.manage')));
   }
   for (const [key, sub] of Object.entries(w.subgroups))
     for (const f of ['name', 'desc']) out.push(text(`working group ${key} ${f}`, mk(key.toLowerCase(), f), (a) => can(a, 'group.see', sub.facts)));

@@ -48,7 +48,8 @@ function perGroup(w: World, rule: (g: GroupWorld) => (a: Actor) => number, at: (
   return VISIBILITIES.map((v) => {
     const g = w.groups[v];
     const files = Object.values(g.files);
-    const ids = [g.id, g.discussionId, g.commentId, g.roomId, g.chatMessageId, g.linkId, g.invitationId, g.residentId, g.taskId, g.taskCommentId, g.checkItemId, g.labelId, g.columnId, ...files, ...(g.requestId ? [g.requestId] : [])];
+    const { voter, ...decide } = g.decide;
+    const ids = [g.id, g.discussionId, g.commentId, g.roomId, g.chatMessageId, g.linkId, g.invitationId, g.residentId, g.taskId, g.taskCommentId, g.checkItemId, g.labelId, g.columnId, ...files, ...(g.requestId ? [g.requestId] : []), ...Object.values(decide), voter.id];
     return { label: v, g, params: {}, ...at(g), swap: [[g.slug, MISSING.slug], ...ids.map((i): [string, string] => [i, MISSING.id])], hidden: hiddenBy(g), status: rule(g) };
   });
 }
@@ -60,6 +61,24 @@ function subgroupTargets(w: World): Target[] {
   });
 }
 const bodyOnly = (ts: Target[]) => ts.map((t) => ({ ...t, probeOnly: true }));
+/** Deciding and meeting: a poll's or an event's thing is read by whoever reads its group, "not found" for everyone else. */
+const readsGroup = (g: GroupWorld) => (a: Actor) => (can(a, 'group.read', g.facts) ? 200 : 404);
+const POLLS = ['datePollId', 'anonPollId', 'proposalId', 'decidedId'] as const;
+/** One target per group and per poll (a date poll, an anonymous poll, a proposal, a decided one). */
+const perPoll = (w: World, rule: (g: GroupWorld) => (a: Actor) => number, name = 'id') =>
+  POLLS.flatMap((k) => perGroup(w, rule, (g) => ({ params: { [name]: g.decide[k] } })).map((t) => ({ ...t, label: `${t.label} ${k}` })));
+/** The meeting of each group (an event with an agenda and minutes). */
+const perEvent = (w: World, rule: (g: GroupWorld) => (a: Actor) => number, query?: string) => perGroup(w, rule, (g) => ({ params: { id: g.decide.eventId }, query }));
+/** What an event's author or the group's admins may do: else "not found" unless the group is readable, then sign in or forbidden. */
+const eventGate = (ability: 'event.manage') => (g: GroupWorld) => (a: Actor) =>
+  can(a, ability, { group: g.facts, authorId: '', cancelled: false }) ? 200 : !can(a, 'group.read', g.facts) ? 404 : !isUser(a) ? 303 : 403;
+/** Signed-in members of a readable group: visitors are asked to sign in. */
+const readsSignedIn = (g: GroupWorld) => (a: Actor) => (!can(a, 'group.read', g.facts) ? 404 : isUser(a) ? 200 : 303);
+/** Bodies of deciding's writes: the group's things, a kind, dates, answers. */
+const decideForm = (t: Target): Record<string, string> => ({ ...groupForm(t), kind: 'proposal', timeZone: 'Europe/Brussels', deadlineDate: '2099-01-01', startDate: '2099-01-01', startTime: '19:00', answer: 'yes', position: 'agree', outcome: 'probe', itemId: t.g?.decide.agendaItemId ?? '', actionId: t.g?.decide.actionItemId ?? '', optionIds: '', meeting: t.g?.decide.eventId ?? '' });
+const dForm: Write = { form: decideForm };
+const dJson: Write = { json: decideForm };
+const mailLink = 'the signed link is the credential (it names its member); without it, or with another, the page is "not found" for everyone (tested in the deciding feature)';
 /** A discussion's things: readable, or "not found" for everyone else (visitors included). */
 const readsDiscussion = (g: GroupWorld) => (a: Actor) => (can(a, 'discussion.read', { group: g.facts, authorId: '', lockedAt: null, deletedAt: null }) ? 200 : 404);
 const byId = (key: 'discussionId' | 'commentId' | 'roomId' | 'chatMessageId' | 'taskId' | 'taskCommentId', name = 'id') => (g: GroupWorld) => ({ params: { [name]: g[key] } });
@@ -163,6 +182,24 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/search': { targets: () => [{ label: 'plantation', params: {}, query: '?q=plantation', swap: [], hidden: () => false, status: everyone }] },
     '/setup': { targets: () => only(() => 303), writes: { POST: 'the association exists: setup is closed to everyone' } },
     '/u/[handle]': { targets: profile },
+    // Deciding and meeting
+    '/calendar': { targets: () => only(signedIn(false)), writes: { 'POST ?/renew': own } },
+    '/calendar/groups/[slug]': { targets: (x) => perGroup(x, readsGroup) },
+    '/calendar/me/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: () => 404 }] },
+    '/events/[id]': { targets: (x) => perEvent(x, readsGroup), writes: Object.fromEntries(['rsvp', 'cancel', 'addItem', 'removeItem', 'moveItem'].map((n) => [`POST ?/${n}`, dForm])) },
+    '/events/[id]/edit': { targets: (x) => perEvent(x, eventGate('event.manage')), writes: { POST: dForm } },
+    '/events/[id]/from-mail': { targets: (x) => perEvent(x, () => () => 404), writes: { POST: mailLink } },
+    '/events/[id]/ics': { targets: (x) => perEvent(x, readsGroup) },
+    '/events/[id]/minutes': { targets: (x) => perEvent(x, readsGroup), writes: { POST: dForm, 'POST ?/removeAction': dForm } },
+    '/groups/[slug]/agenda': { targets: (x) => [...perGroup(x, gate('group.read', false)), ...perGroup(x, gate('group.read', false), (g) => ({ params: { slug: g.slug }, query: `?month=${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 7)}` }))] },
+    '/groups/[slug]/agenda/add': { targets: (x) => perGroup(x, readsSignedIn, (g) => ({ params: { slug: g.slug }, query: `?discussion=${g.discussionId}` })), writes: { POST: dForm } },
+    '/groups/[slug]/decisions': { targets: (x) => [...perGroup(x, gate('group.read', false)), ...perGroup(x, gate('group.read', false), (g) => ({ params: { slug: g.slug }, query: '?q=adoptee' }))] },
+    '/groups/[slug]/events/new': { targets: (x) => perGroup(x, gate('event.create', false)), writes: { POST: dForm } },
+    '/groups/[slug]/polls': { targets: (x) => perGroup(x, gate('group.read', false)), writes: { 'POST ?/guests': dForm } },
+    '/groups/[slug]/polls/new': { targets: (x) => perGroup(x, gate('poll.create', false)), writes: { POST: dForm } },
+    '/polls/[id]': { targets: (x) => perPoll(x, readsGroup), writes: Object.fromEntries(['answer', 'vote', 'respond', 'close', 'remove'].map((n) => [`POST ?/${n}`, dForm])) },
+    '/polls/[id]/from-mail': { targets: (x) => perPoll(x, () => () => 404), writes: { POST: mailLink } },
+    '/polls/guest/[token]': { targets: () => [{ label: 'unknown', params: { token: MISSING.token }, swap: [], hidden: () => false, status: () => 404 }], writes: { 'POST ?/answer': token } },
     // Files and health
     '/files/[id]': { targets: (x) => [...files(['cover', 'discussion', 'comment', 'image', 'chat', 'deletedComment', 'deletedChat', 'task', 'deletedTaskComment'])(x), ...profile(x).map((t) => ({ ...t, label: 'avatar', params: { id: x.avatarId }, swap: [[x.avatarId, MISSING.id]] as [string, string][] }))] },
     '/files/[id]/preview': { targets: files(['image']) },
@@ -219,6 +256,19 @@ export function routeTable(w: World): Record<string, RouteSpec> {
       writes: { DELETE: { json: () => ({}) } },
     },
     '/api/v1/openapi.json': { targets: () => only(everyone) },
+    '/api/v1/polls': { targets: (x) => perGroup(x, gate('group.read', true), (g) => ({ query: `?group=${g.slug}` })), writes: { POST: dJson } },
+    '/api/v1/polls/decisions': { targets: (x) => perGroup(x, gate('group.read', true), (g) => ({ query: `?group=${g.slug}&q=adoptee` })) },
+    '/api/v1/polls/[id]': { targets: (x) => perPoll(x, readsGroup), writes: { DELETE: dJson } },
+    '/api/v1/polls/[id]/answer': { targets: (x) => perPoll(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/polls/[id]/close': { targets: (x) => perPoll(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/polls/[id]/respond': { targets: (x) => perPoll(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/polls/[id]/vote': { targets: (x) => perPoll(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/events': { targets: (x) => perGroup(x, gate('group.read', true), (g) => ({ query: `?group=${g.slug}` })), writes: { POST: dJson } },
+    '/api/v1/events/[id]': { targets: (x) => perEvent(x, readsGroup), writes: { PATCH: dJson } },
+    '/api/v1/events/[id]/agenda': { targets: (x) => perEvent(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/events/[id]/cancel': { targets: (x) => perEvent(x, readsGroup), writes: { POST: dJson } },
+    '/api/v1/events/[id]/minutes': { targets: (x) => perEvent(x, readsGroup), writes: { PUT: dJson } },
+    '/api/v1/events/[id]/rsvp': { targets: (x) => perEvent(x, readsGroup), writes: { POST: dJson } },
     '/api/v1/preview': { targets: () => only(signedIn(true)), writes: { POST: noTarget } },
     '/api/v1/search': { targets: () => [{ label: 'plantation', params: {}, query: '?q=plantation', swap: [], hidden: () => false, status: everyone }] },
     '/api/v1/tasks': { targets: (x) => [...only(signedIn(true)), ...bodyOnly(perGroup(x, () => signedIn(true), () => ({})))], writes: { POST: json() } },

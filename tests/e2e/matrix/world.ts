@@ -14,6 +14,7 @@ import type { Visibility } from '../../../src/lib/server/db/schema';
 import { insertUser } from '../../../src/lib/server/domain/accounts/users';
 import { newId, type UserId } from '../../../src/lib/server/kernel/ids';
 import type { Actor, GroupFacts } from '../../../src/lib/server/policy';
+import { seedDecide, type DecideWorld } from './decide-world';
 
 export const ACTORS = ['visitor', 'outsider', 'member', 'groupAdmin', 'instanceAdmin'] as const;
 export type ActorName = (typeof ACTORS)[number];
@@ -50,6 +51,8 @@ export type GroupWorld = {
   checkItemId: string;
   labelId: string;
   columnId: string;
+  /** Polls, a decided proposal, a meeting with its agenda and minutes. */
+  decide: DecideWorld;
 };
 
 export type World = {
@@ -176,9 +179,10 @@ export async function seedWorld(app: App): Promise<World> {
     await app.tasks.remove(admin, { taskId: goneTask.id });
     let requestId: string | null = null;
     if (vis === 'closed') requestId = (await app.groups.requestJoin(await actorOf(users.outsider.id), slug, { message: `Bonjour ${m('request')}` })).id;
+    const decide = await seedDecide(app, { vis, groupId: id, slug, admin, member: memberActor, m });
     groups[vis] = {
       vis, id, slug, facts: { id, visibility: vis, parentId: null }, residentId: resident.id, residentHandle: resident.handle,
-      discussionId: d.id, commentId: c.id, files, linkId: link.id, roomId: room.room.id, chatMessageId: sent.message.id, invitationId: invitation.id, requestId,
+      discussionId: d.id, commentId: c.id, files, linkId: link.id, roomId: room.room.id, chatMessageId: sent.message.id, invitationId: invitation.id, requestId, decide,
       taskId: task.id, taskCommentId: taskComment.id, checkItemId, labelId: label.id, columnId: doing.id,
     };
   }

@@ -13,6 +13,7 @@ import * as m010searchStemming from './migrations/010-search-stemming';
 import * as m011notifications from './migrations/011-notifications';
 import * as m012tasks from './migrations/012-tasks';
 import * as m013push from './migrations/013-push';
+import * as m014decide from './migrations/014-decide';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -30,6 +31,7 @@ export const migrations: [string, Migration][] = [
   ['011-notifications', m011notifications],
   ['012-tasks', m012tasks],
   ['013-push', m013push],
+  ['014-decide', m014decide],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

@@ -53,6 +53,23 @@ export interface Database {
   taskReminders: TaskRemindersTable;
   mailActionUses: MailActionUsesTable;
   idempotencyKeys: IdempotencyKeysTable;
+  polls: PollsTable;
+  pollOptions: PollOptionsTable;
+  pollParticipants: PollParticipantsTable;
+  pollAnswers: PollAnswersTable;
+  pollVoters: PollVotersTable;
+  pollVotes: PollVotesTable;
+  pollTallies: PollTalliesTable;
+  pollResponses: PollResponsesTable;
+  decisions: DecisionsTable;
+  calendarEvents: CalendarEventsTable;
+  calendarEventExceptions: CalendarEventExceptionsTable;
+  eventRsvps: EventRsvpsTable;
+  agendaItems: AgendaItemsTable;
+  actionItems: ActionItemsTable;
+  meetingMinutes: MeetingMinutesTable;
+  calendarFeeds: CalendarFeedsTable;
+  decideReminders: DecideRemindersTable;
 }
 
 export interface InstanceTable {
@@ -156,6 +173,8 @@ export interface GroupsTable {
   lastActivityAt: string;
   /** IANA time zone of the group (migration 012); null: Europe/Brussels. Due dates without a time are days there. */
   timeZone?: string | null;
+  /** 1 when people without an account may answer the group's date polls through a shared link (migration 014). */
+  guestPolls?: Generated<number>;
 }
 
 export interface MembershipsTable {
@@ -357,10 +376,10 @@ export interface DraftsTable {
 
 export interface SearchDocsTable {
   rowid: Generated<number>;
-  docId: string; // discussion, comment, task or task comment id
-  kind: 'discussion' | 'comment' | 'task' | 'task_comment';
+  docId: string; // discussion, comment, task, task comment or decision id
+  kind: 'discussion' | 'comment' | 'task' | 'task_comment' | 'decision';
   groupId: string;
-  /** The discussion of a discussion or comment; '' for tasks. */
+  /** The discussion of a discussion or comment; for a decision of the decision log, the decision itself; '' for tasks. */
   discussionId: string;
   /** The task of a task or task comment (migration 012). */
   taskId?: string | null;
@@ -668,5 +687,218 @@ export interface IdempotencyKeysTable {
   scope: string;
   /** The first result as JSON; null only inside the transaction that writes it. */
   result: string | null;
+  createdAt: string;
+}
+
+/** A date poll, a choice poll or a proposal of a group (migration 014). */
+export type PollKind = 'date' | 'choice' | 'proposal';
+/** When a choice poll's results show: always, once the member voted, once it is closed. */
+export type PollResults = 'always' | 'voted' | 'closed';
+export interface PollsTable {
+  id: string;
+  groupId: string;
+  kind: PollKind;
+  authorId: string;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  multiple: number;
+  anonymous: number;
+  results: PollResults;
+  /** The zone date poll options were proposed in. */
+  timeZone: string;
+  deadlineAt: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  outcome: string;
+  outcomeHtml: string;
+  /** A date poll's chosen slot, and the event it became. */
+  chosenOptionId: string | null;
+  eventId: string | null;
+  quorumCount: number | null;
+  quorumPercent: number | null;
+  allowGuests: number;
+  /** Signs the shared link for guests: bumping it revokes the old link. */
+  guestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+/** An option: a label (choice polls), or a day or time slot (date polls: UTC instants plus the local values proposed). */
+export interface PollOptionsTable {
+  id: string;
+  pollId: string;
+  position: number;
+  label: string;
+  startsAt: string | null;
+  endsAt: string | null;
+  allDay: number;
+  localDate: string;
+  localStart: string;
+  localEnd: string;
+}
+/** Someone who answered a date poll: a member, or a guest (name, optional address, a secret kept in their browser). */
+export interface PollParticipantsTable {
+  id: string;
+  pollId: string;
+  userId: string | null;
+  guestName: string | null;
+  /** The guest's name folded, unique per poll. */
+  guestKey: string | null;
+  guestEmail: string | null;
+  guestSecretHash: string | null;
+  comment: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export type DateAnswer = 'yes' | 'maybe' | 'no';
+export interface PollAnswersTable {
+  participantId: string;
+  optionId: string;
+  answer: DateAnswer;
+}
+/** Who voted in a choice poll (never what, for an anonymous one). */
+export interface PollVotersTable {
+  pollId: string;
+  userId: string;
+  votedAt: string;
+}
+/** What a named voter chose. */
+export interface PollVotesTable {
+  pollId: string;
+  userId: string;
+  optionId: string;
+  createdAt: string;
+}
+/** An anonymous poll's counts per option: no voter, no time. */
+export interface PollTalliesTable {
+  pollId: string;
+  optionId: string;
+  count: number;
+}
+export type Position = 'agree' | 'abstain' | 'disagree' | 'block';
+export interface PollResponsesTable {
+  pollId: string;
+  userId: string;
+  position: Position;
+  reason: string;
+  createdAt: string;
+  updatedAt: string;
+}
+/** One line of a group's decision log: the outcome of a proposal, a poll, a date poll or a meeting's item. */
+export interface DecisionsTable {
+  id: string;
+  groupId: string;
+  kind: 'proposal' | 'choice' | 'date' | 'meeting';
+  sourceId: string;
+  title: string;
+  statement: string;
+  statementHtml: string;
+  url: string;
+  decidedAt: string;
+  recordedBy: string | null;
+  createdAt: string;
+}
+/** An event of a group's agenda; recurring when `rrule` is set (its occurrences keep their local time). */
+export interface CalendarEventsTable {
+  id: string;
+  groupId: string;
+  authorId: string;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  timeZone: string;
+  allDay: number;
+  /** 'YYYY-MM-DDTHH:MM' (or 'YYYY-MM-DD' all day) in `timeZone`: the first occurrence's wall-clock times. */
+  localStart: string;
+  localEnd: string;
+  startsAt: string;
+  endsAt: string;
+  /** When the last occurrence ends ('9999-…' for a series without end): range queries. */
+  seriesEndAt: string;
+  rrule: string;
+  location: string;
+  onlineUrl: string;
+  capacity: number | null;
+  isMeeting: number;
+  status: 'confirmed' | 'cancelled';
+  cancelledAt: string | null;
+  /** iCalendar SEQUENCE: raised on every change, so calendar clients take the new version. */
+  sequence: number;
+  sourcePollId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CalendarEventExceptionsTable {
+  eventId: string;
+  /** The occurrence's original local start ('YYYY-MM-DDTHH:MM' or 'YYYY-MM-DD'). */
+  occurrence: string;
+  cancelled: number;
+  title: string | null;
+  description: string | null;
+  descriptionHtml: string | null;
+  location: string | null;
+  localStart: string | null;
+  localEnd: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  updatedAt: string;
+}
+export type RsvpAnswer = 'yes' | 'maybe' | 'no';
+export interface EventRsvpsTable {
+  eventId: string;
+  /** '' for a single event; the occurrence's original local start otherwise. */
+  occurrence: string;
+  userId: string;
+  answer: RsvpAnswer;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface AgendaItemsTable {
+  id: string;
+  eventId: string;
+  occurrence: string;
+  position: number;
+  title: string;
+  ownerId: string | null;
+  durationMin: number | null;
+  discussionId: string | null;
+  taskId: string | null;
+  /** Minutes of this item. */
+  notes: string;
+  notesHtml: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+/** A meeting's general minutes, for one occurrence. */
+export interface MeetingMinutesTable {
+  eventId: string;
+  occurrence: string;
+  minutes: string;
+  minutesHtml: string;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+export interface ActionItemsTable {
+  id: string;
+  eventId: string;
+  occurrence: string;
+  agendaItemId: string | null;
+  title: string;
+  assigneeId: string | null;
+  dueDate: string | null;
+  /** The task it became, once tasks are connected. */
+  taskId: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+export interface CalendarFeedsTable {
+  userId: string;
+  version: number;
+  createdAt: string;
+}
+export interface DecideRemindersTable {
+  key: string;
   createdAt: string;
 }

@@ -1,5 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/*
+ * Two kinds of signed links that members follow from mail without logging in.
+ */
+
 /**
  * One-click links in mail ("Mark as done", "I'll take it"): a token that names the member it
  * was sent to, the day it was issued and a nonce, signed (HMAC-SHA256 with the mail secret,
@@ -30,4 +34,50 @@ export function verifyActionLink(secret: Buffer, path: string, token: unknown, n
   if (!timingSafeEqual(Buffer.from(want), Buffer.from(sig))) return { ok: false, reason: 'forged' };
   if (now.getTime() - parseInt(day, 36) * DAY > ACTION_LINK_DAYS * DAY) return { ok: false, reason: 'expired', userId, nonce };
   return { ok: true, userId, nonce };
+}
+
+/**
+ * Reusable links ("Vote", "I'm coming", "Answer the date poll"): the path of a page
+ * of the app, signed for one member with the server secret (kernel/secret.ts), so a member
+ * who only reads mail takes part without logging in. The mail channel signs each action of a
+ * notice for its recipient; the feature that serves the path checks the token. The page a
+ * link opens only shows what will happen (mail scanners follow links); its button acts.
+ *
+ * Token: `<user>.<day>.<signature>`: the member (a UUID in base 36), the day it was issued
+ * (days since 1970, base 36) and an HMAC over the path, the member and the day.
+ */
+export const PATH_LINK_DAYS = 60;
+
+const short = (uuid: string) => BigInt('0x' + uuid.replace(/-/g, '')).toString(36);
+function long(s: string): string | null {
+  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
+  let n = 0n;
+  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
+  if (n >= 1n << 128n) return null;
+  const h = n.toString(16).padStart(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+const pathSig = (secret: Buffer, path: string, user: string, day: string) => createHmac('sha256', secret).update(`action-path:${path}|${user}|${day}`).digest().subarray(0, 16).toString('base64url');
+
+/** The token of `path` (no query) for one member, issued at `at`. */
+export function signActionPath(secret: Buffer, path: string, userId: string, at: Date): string {
+  const user = short(userId);
+  const day = Math.floor(at.getTime() / DAY).toString(36);
+  return `${user}.${day}.${pathSig(secret, path, user, day)}`;
+}
+
+/** A path with its query and the member's token appended (`?t=` or `&t=`). */
+export function signedActionUrl(secret: Buffer, url: string, userId: string, at: Date): string {
+  const path = url.split('?')[0];
+  return `${url}${url.includes('?') ? '&' : '?'}t=${signActionPath(secret, path, userId, at)}`;
+}
+
+/** The member a token names for `path`, while it is valid; null when forged, for another path or expired. */
+export function verifyActionPath(secret: Buffer, path: string, token: string, now: Date): string | null {
+  const m = /^([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m) return null;
+  const want = pathSig(secret, path, m[1], m[2]);
+  if (!timingSafeEqual(Buffer.from(want), Buffer.from(m[3]))) return null;
+  if (now.getTime() - parseInt(m[2], 36) * DAY > PATH_LINK_DAYS * DAY) return null;
+  return long(m[1]);
 }

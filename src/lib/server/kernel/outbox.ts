@@ -14,6 +14,8 @@ export type JobPayloads = {
   'push.send': { subscriptionId: string; payload: PushPayload; urgency: 'high' | 'normal'; topic?: string };
   /** Housekeeping (jobs/maintenance.ts): unused uploads, old idempotency keys. One per hour. */
   'maintenance.sweep': { at: string };
+  /** Deciding and meeting: reminders and deadlines due (domain/decide/reminders.ts). One per five-minute slot. */
+  'decide.tick': { at: string };
 };
 
 /** What the service worker receives: a notification to show, or notifications to close. */
@@ -38,6 +40,12 @@ export type MailMessage = {
    * address confirmation itself, without which a member could be locked out.
    */
   essential?: boolean;
+  /**
+   * Files sent with the mail, rendered at enqueue time like the rest. A `text/calendar`
+   * one (an invitation, with its `method`) also goes as the mail's calendar part, so mail
+   * clients offer to add it to the calendar.
+   */
+  attachments?: { filename: string; contentType: string; content: string; method?: 'REQUEST' | 'CANCEL' | 'PUBLISH' }[];
 };
 
 /**

@@ -4,6 +4,7 @@ import discussions from './discussions';
 import chat from './chat';
 import notifications from './notifications';
 import tasks from './tasks';
+import decide from './decide';
 
 /**
  * The OpenAPI document of /api/v1, assembled from one fragment per feature. Request bodies
@@ -11,7 +12,7 @@ import tasks from './tasks';
  * validation cannot drift apart.
  */
 export function openApiDocument(baseUrl: string) {
-  const fragments = [accounts, groups, discussions, chat, notifications, tasks];
+  const fragments = [accounts, groups, discussions, chat, notifications, tasks, decide];
   return {
     openapi: '3.1.0',
     info: { title: 'Ruche API', version: '1', description: 'JSON API of Ruche. Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one on your profile). Errors are `{ error: { code, message, issues[] } }`; messages follow Accept-Language or your profile language. Creating calls (discussions, replies, groups, invitations, join requests, direct conversations, links, tasks, task comments, checklist lines) accept an `Idempotency-Key` header (8–64 letters, digits, `-` or `_`; or a `key` field): a call repeated with the same key returns the first result and creates nothing; keys are kept 3 days.' },

@@ -12,6 +12,10 @@ export type ItemFacts = { discussion: DiscussionFacts; authorId: string; deleted
 export type TaskFacts = { group: GroupFacts; authorId: string; deletedAt: string | null };
 /** A task comment with its task's facts. */
 export type TaskCommentFacts = { task: TaskFacts; authorId: string; deletedAt: string | null };
+/** A poll, a proposal or a date poll of a group; `closed` once closed or past its deadline. */
+export type PollFacts = { group: GroupFacts; authorId: string; closed: boolean; deletedAt: string | null };
+/** An event of a group's agenda (a meeting too). */
+export type EventFacts = { group: GroupFacts; authorId: string; cancelled: boolean };
 
 /** A direct conversation: who takes part. */
 export type DirectFacts = { participantIds: readonly string[] };
@@ -78,6 +82,25 @@ export const rules = {
   'task.columns': (a: Actor, g: GroupFacts) => moderates(a, g),
   'task.labels': (a: Actor, g: GroupFacts) => isMember(a, g.id),
   'task.commentDelete': (a: Actor, c: TaskCommentFacts) => (isAuthor(a, c.authorId) || moderates(a, c.task.group)) && !c.deletedAt && !c.task.deletedAt,
+  // deciding: polls, proposals and date polls are read like their group's content and answered by its
+  // members while open; their author or the group's admins close them (writing the outcome) or remove them
+  'poll.create': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'poll.read': (a: Actor, p: PollFacts) => readsGroup(a, p.group) && !p.deletedAt,
+  'poll.answer': (a: Actor, p: PollFacts) => isMember(a, p.group.id) && !p.closed && !p.deletedAt,
+  'poll.manage': (a: Actor, p: PollFacts) => (isAuthor(a, p.authorId) || moderates(a, p.group)) && !p.deletedAt,
+  // whether people without an account may answer the group's date polls through a shared link: its admins decide
+  'group.guestPolls': (a: Actor, g: GroupFacts) => moderates(a, g),
+  // the agenda: events are read like the group's content (an open group's by visitors too), created and
+  // answered by members, changed or cancelled by their author or the group's admins; a meeting's agenda
+  // and minutes are written by the members
+  'event.create': (a: Actor, g: GroupFacts) => isMember(a, g.id),
+  'event.read': (a: Actor, e: EventFacts) => readsGroup(a, e.group),
+  'event.rsvp': (a: Actor, e: EventFacts) => isMember(a, e.group.id) && !e.cancelled,
+  'event.manage': (a: Actor, e: EventFacts) => isAuthor(a, e.authorId) || moderates(a, e.group),
+  'meeting.agenda': (a: Actor, e: EventFacts) => isMember(a, e.group.id) && !e.cancelled,
+  'meeting.minutes': (a: Actor, e: EventFacts) => isMember(a, e.group.id),
+  // a member's private calendar feed (their groups' events)
+  'calendar.feed': (a: Actor) => isUser(a),
   // email: a member chooses how much mail they get, in general and for each of their groups
   'email.settings': (a: Actor) => isUser(a),
   'email.groupSettings': (a: Actor, g: GroupFacts) => isMember(a, g.id),

@@ -30,6 +30,18 @@ function toNodemailer(msg: MailMessage, from: string, returnPath?: string) {
     headers: msg.headers && Object.fromEntries(Object.entries(msg.headers).filter(([k]) => !threading.has(k.toLowerCase())).map(([k, v]) => [k, /^[\x20-\x7e]*$/.test(v) ? { prepared: true, value: v } : v])),
     inReplyTo: header(msg, 'in-reply-to'),
     references: header(msg, 'references'),
+    // An invitation: the calendar object as an alternative part (mail clients show "Add to calendar") and as an .ics file.
+    ...calendarParts(msg),
+  };
+}
+
+function calendarParts(msg: MailMessage) {
+  const all = msg.attachments ?? [];
+  const ical = all.find((a) => a.method && /^text\/calendar\b/i.test(a.contentType));
+  const rest = all.filter((a) => a !== ical).map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType }));
+  return {
+    ...(ical ? { icalEvent: { method: ical.method, filename: ical.filename, content: ical.content } } : {}),
+    ...(rest.length ? { attachments: rest } : {}),
   };
 }
 

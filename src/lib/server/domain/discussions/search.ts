@@ -68,7 +68,7 @@ function snippet(title: string, text: string, terms: string[][]): SnippetPart[] 
 }
 
 /** Where a hit opens: the discussion or task, at the reply or comment. */
-function hitUrl(r: { kind: SearchHit['kind']; docId: string; discussionId: string; taskId?: string | null }): string {
+function hitUrl(r: { kind: string; docId: string; discussionId: string; taskId?: string | null }): string {
   if (r.kind === 'task') return `/tasks/${r.docId}`;
   if (r.kind === 'task_comment') return `/tasks/${r.taskId}#tc-${r.docId}`;
   return r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`;
@@ -108,7 +108,8 @@ export function createSearch(deps: Deps) {
       return {
         q: input.q,
         hits: page.map((r) => ({
-          kind: r.kind,
+          // Decisions of the decision log share the index but join no discussion or task: they never come back here.
+          kind: r.kind as SearchHit['kind'],
           id: r.docId,
           discussionId: r.discussionId ? (r.discussionId as DiscussionId) : null,
           taskId: r.taskId ?? null,

@@ -9,7 +9,8 @@ import type { MailAuth } from './auth';
 import { attachmentsOf, createHeldMail } from './pending';
 import { renderMail } from './mail-render';
 import { replyBody } from './quotes';
-import { mailSecret, parseBounceLocalPart, verifyReplyLocalPart } from './tokens';
+import { mailSecret, parseBounceLocalPart, verifyReplyLocalPart, verifyRsvpLocalPart } from './tokens';
+import { rsvpFromCalendar, rsvpFromText, type RsvpPort } from './rsvp';
 
 /** A received message's content, as the mail parser read it (no transport types cross this line). */
 export type MailContent = {
@@ -40,12 +41,13 @@ export type InboundMail = MailContent & {
 export type InboundOutcome =
   | { kind: 'posted'; discussionId: string; commentId?: string }
   | { kind: 'commented'; taskId: string; commentId: string }
+  | { kind: 'rsvp'; answer: 'yes' | 'maybe' | 'no' }
   | { kind: 'held'; pendingId: string }
   | { kind: 'ignored'; reason: 'auto_reply' | 'duplicate' | 'loop' | 'report' | 'unauthenticated' }
   | { kind: 'bounce_recorded'; addresses: string[] }
   | { kind: 'bounced'; reason: BounceReason };
 
-export type BounceReason = 'unknown_sender' | 'not_member' | 'unknown_address' | 'bad_token' | 'expired_token' | 'wrong_sender' | 'refused' | 'rate_limited';
+export type BounceReason = 'unknown_sender' | 'not_member' | 'unknown_address' | 'bad_token' | 'expired_token' | 'wrong_sender' | 'refused' | 'rate_limited' | 'rsvp_unclear';
 
 /** Mails per sender per hour before the sender is slowed down. */
 export const INBOUND_PER_HOUR = 30;
@@ -107,7 +109,7 @@ export type TaskPorts = {
   get(actor: Actor, raw: { taskId: string }): Promise<{ title: string; group: { id: string; name: string } }>;
 };
 
-export function createInbound(deps: Deps, ports: { discussions: PostingPorts; tasks?: TaskPorts; sessions: Sessions }) {
+export function createInbound(deps: Deps, ports: { discussions: PostingPorts; tasks?: TaskPorts; sessions: Sessions; rsvp?: RsvpPort }) {
   const { db, clock, config } = deps;
   const domain = config.mailDomain.toLowerCase();
 
@@ -223,6 +225,24 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; ta
     return { kind: 'bounce_recorded', addresses: [user.email] };
   }
 
+  /** A calendar client's REPLY: the event by its UID, the member by the mail's proven From. */
+  async function rsvpByCalendar(m: InboundMail, key: string, sender: string, reply: NonNullable<ReturnType<typeof rsvpFromCalendar>>): Promise<InboundOutcome> {
+    const user = await db.selectFrom('users').select(['id', 'locale', 'disabledAt']).where('email', '=', sender).executeTakeFirst();
+    if (!user || user.disabledAt || !(m.auth.from && m.auth.fromAddress === sender)) {
+      await record(key, m, 'rsvp_unauthenticated');
+      return { kind: 'ignored', reason: 'unauthenticated' };
+    }
+    try {
+      await ports.rsvp!.byUid(await ports.sessions.actorFor(user.id as never), reply);
+      await record(key, m, `rsvp:${reply.answer}`);
+      return { kind: 'rsvp', answer: reply.answer };
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      await record(key, m, `rsvp_refused:${e.code}`);
+      return { kind: 'ignored', reason: 'unauthenticated' };
+    }
+  }
+
   async function handle(m: InboundMail, key: string, now: Date, recipient: string, sender: string): Promise<InboundOutcome> {
 
       const [local, host] = recipient.split('@');
@@ -232,6 +252,9 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; ta
         await record(key, m, 'report_unsigned');
         return { kind: 'ignored', reason: 'report' };
       }
+      // A calendar client's answer to an invitation (it may look automatic): an RSVP, from its proven sender only.
+      const calendarReply = host === domain ? rsvpFromCalendar(m) : null;
+      if (calendarReply && ports.rsvp) return rsvpByCalendar(m, key, sender, calendarReply);
       if (isAutoReply(m) || !m.envelopeFrom) {
         await record(key, m, 'auto_reply');
         return { kind: 'ignored', reason: 'auto_reply' };
@@ -253,6 +276,28 @@ export function createInbound(deps: Deps, ports: { discussions: PostingPorts; ta
       if (host !== domain || !local) return bounce(m, key, 'unknown_address', user?.locale);
       // Posting in a member's name needs proof that the mail comes from their mail server.
       const authenticated = m.auth.from && m.auth.fromAddress === sender;
+
+      if (local.startsWith('e+') && ports.rsvp) {
+        const token = verifyRsvpLocalPart(mailSecret(config.dataDir), local, now);
+        if (!token || !token.ok) return bounce(m, key, token?.ok === false && token.reason === 'expired' ? 'expired_token' : 'bad_token', user?.locale);
+        const owner = await db.selectFrom('users').select(['id', 'email', 'locale', 'disabledAt']).where('id', '=', token.userId).executeTakeFirst();
+        if (!owner || owner.disabledAt) return bounce(m, key, 'bad_token', user?.locale);
+        if (owner.email !== sender) return bounce(m, key, 'wrong_sender', user?.locale ?? owner.locale);
+        // Answering in a member's name needs proof too; the invitation's own buttons work without it.
+        if (!authenticated) {
+          await record(key, m, 'rsvp_unauthenticated');
+          return { kind: 'ignored', reason: 'unauthenticated' };
+        }
+        const answer = rsvpFromCalendar(m)?.answer ?? rsvpFromText(m);
+        if (!answer) return bounce(m, key, 'rsvp_unclear', owner.locale);
+        try {
+          await ports.rsvp.byEvent(await ports.sessions.actorFor(owner.id as never), { eventId: token.eventId, answer });
+          await record(key, m, `rsvp:${answer}`);
+          return { kind: 'rsvp', answer };
+        } catch (e) {
+          return refusal(e, m, key, owner.locale, true);
+        }
+      }
 
       if (local.startsWith('r+')) {
         const token = verifyReplyLocalPart(mailSecret(config.dataDir), local, now);

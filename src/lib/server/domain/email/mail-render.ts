@@ -16,7 +16,9 @@ export type Block =
   | { kind: 'html'; html: string; text: string }
   | { kind: 'para'; text: string }
   | { kind: 'item'; title: string; url: string; meta?: string }
-  | { kind: 'action'; label: string; url: string };
+  | { kind: 'action'; label: string; url: string }
+  /** A row of buttons (one-click answers: yes / maybe / no). */
+  | { kind: 'actions'; items: { label: string; url: string }[] };
 
 export function renderMail(m: { locale: string; title: string; blocks: Block[]; footer: { text: string; links: { label: string; url: string }[] } }): { text: string; html: string } {
   const text: string[] = [];
@@ -37,6 +39,10 @@ export function renderMail(m: { locale: string; title: string; blocks: Block[]; 
     } else if (b.kind === 'item') {
       text.push(`- ${b.title}${b.meta ? ` (${b.meta})` : ''}`, `  ${b.url}`);
       html.push(`<p style="margin:0 0 10px"><a href="${esc(b.url)}" style="font-weight:600">${esc(b.title)}</a>${b.meta ? `<br><span style="font-size:14px;opacity:.75">${esc(b.meta)}</span>` : ''}</p>`);
+    } else if (b.kind === 'actions') {
+      for (const a of b.items) text.push(`${a.label}${colon(m.locale)} ${a.url}`);
+      text.push('');
+      html.push(`<p style="margin:16px 0">${b.items.map((a) => `<a href="${esc(a.url)}" style="display:inline-block;margin:0 8px 8px 0;border:2px solid #92400e;color:#92400e;padding:8px 16px;border-radius:8px;text-decoration:none;font-weight:600">${esc(a.label)}</a>`).join('')}</p>`);
     } else {
       text.push(`${b.label}${colon(m.locale)} ${b.url}`, '');
       html.push(`<p style="margin:16px 0"><a href="${esc(b.url)}" style="display:inline-block;background:#92400e;color:#ffffff;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600">${esc(b.label)}</a></p>`);

@@ -4,7 +4,23 @@ import { isLocale, translator, formatDate } from '../../../i18n';
 import { summaryText, type Notice, type Recipient } from '../notifications';
 import { absolutize, renderMail, type Block } from './mail-render';
 import { reasonUnsubscribeToken } from './reason-tokens';
-import { mailSecret, replyLocalPart, signActionLink, unsubscribeToken } from './tokens';
+import { mailSecret, replyLocalPart, rsvpLocalPart, unsubscribeToken } from './tokens';
+import { signActionLink, signedActionUrl } from '../../kernel/action-links';
+
+/** When something takes place, in the member's language and zone ("mardi 3 mars 2026, 19:00 – 21:00"; a whole day: its date). */
+export function whenText(w: NonNullable<Notice['data']['when']>, locale: string, timeZone: string): string {
+  const lang = locale === 'en' ? 'en-GB' : locale === 'nl' ? 'nl-BE' : 'fr-BE';
+  try {
+    if (w.allDay) return new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeZone: w.timeZone ?? 'UTC' }).format(new Date(w.startsAt));
+    const start = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(w.startsAt));
+    if (!w.endsAt) return start;
+    const sameDay = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(w.startsAt)) === new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(w.endsAt));
+    const end = new Intl.DateTimeFormat(lang, sameDay ? { timeStyle: 'short', timeZone } : { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(w.endsAt));
+    return `${start} – ${end}`;
+  } catch {
+    return w.startsAt;
+  }
+}
 
 export const listId = (slug: string, domain: string) => `${slug}.${domain}`;
 /** A display name for a raw header: quoted ASCII, or an RFC 2047 encoded word. */
@@ -43,10 +59,16 @@ export function noticeMail(config: Config, notices: Notice[], r: Recipient): Mai
   } else {
     blocks.push({ kind: 'meta', text: summaryText(t, d, r.reason) });
     if (d.thread && !d.thread.reply) blocks.push({ kind: 'heading', text: d.title });
+    if (d.when) blocks.push({ kind: 'para', text: whenText(d.when, locale, r.timeZone) });
     if (d.body) blocks.push({ kind: 'html', html: absolutize(d.body.html, base), text: d.body.text });
     else if (d.excerpt) blocks.push({ kind: 'para', text: d.excerpt });
     // One-click actions, each signed for this recipient (the page they open asks before acting).
-    for (const a of d.actions ?? []) if (a.url.startsWith('/') && !a.url.startsWith('//')) blocks.push({ kind: 'action', label: t(a.label), url: `${base}${a.url}?t=${signActionLink(secret, a.url, r.userId, new Date(n.createdAt))}` });
+    const actions = (d.actions ?? []).filter((a) => a.url.startsWith('/') && !a.url.startsWith('//'));
+    const signed = (a: (typeof actions)[number]) => {
+      const at = new Date(n.createdAt);
+      return `${base}${a.once ? `${a.url}?t=${signActionLink(secret, a.url, r.userId, at)}` : signedActionUrl(secret, a.url, r.userId, at)}`;
+    };
+    if (actions.length) blocks.push({ kind: 'actions', items: actions.map((a) => ({ label: t(a.label, a.params), url: signed(a) })) });
     blocks.push({ kind: 'action', label: open, url: `${base}${d.url}` });
   }
   const settings = d.group && byLevel ? `${base}/groups/${d.group.slug}/email` : `${base}/profile/notifications`;
@@ -55,7 +77,7 @@ export function noticeMail(config: Config, notices: Notice[], r: Recipient): Mai
     title: d.title,
     blocks,
     footer: {
-      text: d.replyTo ? t('email.notify.footer', { group: d.group?.name ?? '' }) : d.group && byLevel ? t('email.notify.footer_group', { group: d.group.name }) : t('email.notify.footer_personal'),
+      text: d.replyTo?.kind === 'event' ? t('email.notify.footer_rsvp') : d.replyTo ? t('email.notify.footer', { group: d.group?.name ?? '' }) : d.group && byLevel ? t('email.notify.footer_group', { group: d.group.name }) : t('email.notify.footer_personal'),
       links: [
         { label: t('email.notify.settings'), url: settings },
         { label: byLevel && d.group ? t('email.notify.unsubscribe', { group: d.group.name }) : t('email.notify.unsubscribe_reason'), url: unsubscribe },
@@ -83,7 +105,9 @@ export function noticeMail(config: Config, notices: Notice[], r: Recipient): Mai
     // Stable: a retry is the same mail. Merged mails are named after their first notification.
     messageId: merged ? `<m-${r.notificationId}@${domain}>` : d.thread ? `<${d.thread.item}@${domain}>` : `<n-${n.id}@${domain}>`,
     fromName: d.actor ? (d.group ? `${d.actor.name} (${d.group.name})` : d.actor.name) : undefined,
-    replyTo: d.replyTo ? `${replyLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt), d.replyTo.kind)}@${domain}` : undefined,
+    replyTo: d.replyTo ? `${d.replyTo.kind === 'event' ? rsvpLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt)) : replyLocalPart(secret, d.replyTo.id, r.userId, new Date(n.createdAt), d.replyTo.kind)}@${domain}` : undefined,
     headers,
+    // An invitation, its update or its cancellation, for the recipient's calendar.
+    ...(d.calendar && !merged ? { attachments: [{ filename: d.calendar.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', contentType: `text/calendar; charset=utf-8; method=${d.calendar.method}`, content: d.calendar.ics, method: d.calendar.method }] } : {}),
   };
 }

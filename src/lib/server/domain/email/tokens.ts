@@ -61,6 +61,29 @@ export function verifyReplyLocalPart(secret: Buffer, local: string, now: Date): 
 
 /** One-click actions in mail are signed with the same secret (kernel/action-links.ts). */
 export { signActionLink, verifyActionLink } from '../../kernel/action-links';
+/**
+ * `e+<event>.<user>.<day>.<sig>`: the reply address of an invitation to an event, for one
+ * recipient. A reply saying "yes", "oui" or "ja" (or no, maybe) answers the invitation.
+ */
+export function rsvpLocalPart(secret: Buffer, eventId: string, userId: string, now: Date): string {
+  const e = uuidToShort(eventId);
+  const u = uuidToShort(userId);
+  const day = Math.floor(now.getTime() / DAY).toString(36);
+  return `e+${e}.${u}.${day}.${sig36(secret, `rsvp:${e}.${u}.${day}`, SIG_LEN)}`;
+}
+
+export type RsvpToken = { ok: true; eventId: string; userId: string } | { ok: false; reason: 'forged' | 'expired' };
+export function verifyRsvpLocalPart(secret: Buffer, local: string, now: Date): RsvpToken | null {
+  const m = /^e\+([0-9a-z]{1,25})\.([0-9a-z]{1,25})\.([0-9a-z]{1,6})\.([0-9a-z]+)$/.exec(local.toLowerCase());
+  if (!m) return null;
+  const [, e, u, day, sig] = m;
+  if (!eq(sig, sig36(secret, `rsvp:${e}.${u}.${day}`, SIG_LEN))) return { ok: false, reason: 'forged' };
+  if (now.getTime() - parseInt(day, 36) * DAY > REPLY_TOKEN_DAYS * DAY) return { ok: false, reason: 'expired' };
+  const eventId = shortToUuid(e);
+  const userId = shortToUuid(u);
+  if (!eventId || !userId) return { ok: false, reason: 'forged' };
+  return { ok: true, eventId, userId };
+}
 
 /** One-click unsubscribe token: who, and which group (or all mail when groupId is null). */
 export type UnsubscribeScope = { userId: string; groupId: string | null };

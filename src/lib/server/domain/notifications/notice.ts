@@ -33,14 +33,20 @@ export type NoticeData = {
   actor?: { id: string; name: string } | null;
   /** Mail threading: Message-ID keys of the thread's root and of this item, and the thread's subject. */
   thread?: { root: string; item: string; reply: boolean; subject: string };
-  /** Answering the mail posts here: a reply in a discussion, a comment on a task. */
-  replyTo?: { kind: 'discussion' | 'task'; id: string };
+  /** Answering the mail posts here: a reply in a discussion, a comment on a task, or an answer to an invitation (an event: "yes", "oui", "ja"). */
+  replyTo?: { kind: 'discussion' | 'task' | 'event'; id: string };
   /**
-   * One-click actions for the recipient ("Mark as done", "I'll take it"): a message key for
-   * the button and an app path. The mail channel signs each path for its recipient (the link
-   * names the member, works once, and opens a confirmation page before acting).
+   * One-click actions for the recipient ("Mark as done", "I'll take it", "Vote", "I'm coming"):
+   * a message key (with its parameters) for the button and a path of the app. Each channel that
+   * shows them signs the path for its recipient (kernel/action-links.ts): `once` links work a
+   * single time (a task's done or take), the others can be followed again (a vote can change).
+   * The page a link opens shows what will happen (mail scanners follow links); its button acts.
    */
-  actions?: { label: string; url: string }[];
+  actions?: { label: string; url: string; params?: Record<string, string>; once?: boolean }[];
+  /** When it takes place (an event, a poll's deadline): each channel shows it in the member's language and zone. */
+  when?: { startsAt: string; endsAt?: string | null; allDay?: boolean; timeZone?: string };
+  /** An iCalendar object sent with the mail (an invitation, its update, its cancellation). */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; ics: string };
 };
 
 /** What happened, in the recipient's words: `<key>.<reason>` when the dictionaries have it, else `<key>`. */

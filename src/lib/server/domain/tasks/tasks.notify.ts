@@ -66,8 +66,8 @@ function announce(t: TaskRow, actor: { id: string; name: string } | null, itemId
 }
 
 /** One-click actions a task mail offers (signed for each recipient by the mail channel). */
-const done = (t: TaskRow) => ({ label: 'tasks.mail.action_done', url: `/tasks/${t.id}/mail/done` });
-const take = (t: TaskRow) => ({ label: 'tasks.mail.action_take', url: `/tasks/${t.id}/mail/take` });
+const done = (t: TaskRow) => ({ label: 'tasks.mail.action_done', url: `/tasks/${t.id}/mail/done`, once: true });
+const take = (t: TaskRow) => ({ label: 'tasks.mail.action_take', url: `/tasks/${t.id}/mail/take`, once: true });
 
 export const taskNotifiers: Notifiers = {
   async 'task.created'(tx, e) {
