@@ -107,11 +107,15 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
   const mailChannel = emailChannel(deps);
   /**
-   * Tasks as deciding and meeting see them (action items, "add to the agenda" from a task,
-   * due dates in members' feeds). Empty until the tasks feature is connected here: then
-   * `createFromActionItem`, `taskForAgenda` and `dueDatesFor` call its service.
+   * Tasks as deciding and meeting see them: action items of minutes become tasks, a task goes
+   * on a meeting's agenda, a member's tasks appear in their calendar feed on their due dates.
    */
-  const tasksForDecide: TasksPort = {};
+  const tasks = createTasksService(deps);
+  const tasksForDecide: TasksPort = {
+    createFromActionItem: (a, i) => tasks.meetings.fromActionItem(a, i),
+    taskForAgenda: (a, id) => tasks.meetings.taskForAgenda(a, id),
+    dueDatesFor: (u, from, to) => tasks.meetings.dueDatesFor(u, from, to),
+  };
   const decide = createDecideService(deps, tasksForDecide);
   if (opts.notifications !== false) deps.notifications = createPipeline(deps, { notifiers, channels: [inboxChannel(deps.inboxLive), mailChannel, pushChannel(deps)] });
   runner = new JobRunner(
@@ -139,7 +143,6 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
 
   const discussions = createDiscussionsService(deps);
-  const tasks = createTasksService(deps);
   const app = {
     config,
     deps,

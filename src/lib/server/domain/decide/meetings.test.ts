@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, engines, type TestApp } from '../../../../../tests/support/app';
 import { makeDecideCircle } from '../../../../../tests/support/decide-factories';
 import { createDecideService } from './decide.service';
-import type { TasksPort } from './ports';
 
 describe.each(engines)('meetings on %s', (engine) => {
   let app: TestApp;
@@ -53,8 +52,16 @@ describe.each(engines)('meetings on %s', (engine) => {
     const m = await app.decide.minutes(c.bert.actor, { eventId: id });
     expect(m.meeting.minutesHtml).toContain('Présents');
     expect(m.meeting.items[0]).toMatchObject({ notes: 'On garde la place Flagey.', decision: 'Le stand de printemps aura lieu le 4 avril.' });
-    expect(m.meeting.actions).toMatchObject([{ title: 'Réserver la tonnelle', assignee: { id: c.bert.id }, dueDate: '2026-02-15', taskId: null }]);
-    expect(m.meeting.tasksConnected).toBe(false);
+    // Each action item became a task of the group, assigned and due as written, linking back to the minutes.
+    expect(m.meeting.tasksConnected).toBe(true);
+    expect(m.meeting.actions).toMatchObject([{ title: 'Réserver la tonnelle', assignee: { id: c.bert.id }, dueDate: '2026-02-15' }]);
+    const task = await app.tasks.get(c.bert.actor, { taskId: m.meeting.actions[0].taskId });
+    expect(task).toMatchObject({ title: 'Réserver la tonnelle', group: { id: c.g.id }, assignees: [{ id: c.bert.id }] });
+    expect(task.due?.date).toBe('2026-02-15');
+    expect(task.description).toContain(`/events/${id}/minutes`);
+    // Saving the minutes again makes no second task.
+    await app.decide.saveMinutes(c.anne.actor, { eventId: id, items: [{ id: item.id, notes: 'On garde la place Flagey.', decision: 'Le stand de printemps aura lieu le 4 avril.' }] });
+    expect(await app.db.selectFrom('tasks').select('id').where('groupId', '=', c.g.id).execute()).toHaveLength(1);
     const log = await app.decide.decisions(c.bert.actor, { groupSlug: c.g.slug, q: 'printemps' });
     expect(log.items.map((d) => [d.kind, d.title, d.url])).toEqual([['meeting', 'Coordination régionale — Stand de printemps', `/events/${id}/minutes#item-${item.id}`]]);
     // Emptying the decision removes its line from the log.
@@ -63,19 +70,34 @@ describe.each(engines)('meetings on %s', (engine) => {
     await expect(app.decide.minutes(c.outsider.actor, { eventId: id })).rejects.toMatchObject({ kind: 'not_found' });
   });
 
-  it('with tasks connected through the port, action items become tasks', async () => {
-    const made: unknown[] = [];
-    const tasks: TasksPort = {
-      async createFromActionItem(_actor, input) {
-        made.push(input);
-        return { id: `task-${made.length}`, url: `/tasks/task-${made.length}` };
-      },
-    };
-    const decide = createDecideService(app.deps, tasks);
+  it('without tasks connected, action items stay a list in the minutes', async () => {
+    const decide = createDecideService(app.deps);
     const { id } = await meeting();
     await decide.saveMinutes(c.anne.actor, { eventId: id, items: [], actions: [{ title: 'Envoyer le PV', assigneeId: c.anne.id, dueDate: '2026-01-30' }] });
-    expect(made).toMatchObject([{ groupId: c.g.id, title: 'Envoyer le PV', assigneeId: c.anne.id, dueDate: '2026-01-30', origin: { eventId: id } }]);
-    expect((await decide.minutes(c.anne.actor, { eventId: id })).meeting).toMatchObject({ tasksConnected: true, actions: [{ taskId: 'task-1' }] });
+    expect((await decide.minutes(c.anne.actor, { eventId: id })).meeting).toMatchObject({ tasksConnected: false, actions: [{ title: 'Envoyer le PV', taskId: null }] });
+    expect(await app.db.selectFrom('tasks').select('id').execute()).toEqual([]);
+  });
+
+  it('a task on the next meeting’s agenda, and a member’s due tasks in their calendar feed', async () => {
+    const { id } = await meeting();
+    const t = await app.tasks.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Imprimer les affiches', assigneeIds: [c.bert.id], dueDate: '2026-01-20' });
+    const timed = await app.tasks.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Appeler la commune', assigneeIds: [c.bert.id], dueDate: '2026-01-21', dueTime: '10:00' });
+    await app.tasks.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Tâche d’Anne', assigneeIds: [c.anne.id], dueDate: '2026-01-20' });
+    const from = await app.decide.agendaFrom(c.bert.actor, { groupSlug: c.g.slug, taskId: t.id });
+    expect(from.source).toMatchObject({ kind: 'task', id: t.id, title: 'Imprimer les affiches' });
+    await app.decide.addAgendaItem(c.bert.actor, { eventId: id, title: 'Imprimer les affiches', taskId: t.id });
+    expect((await app.decide.event(c.anne.actor, { eventId: id })).meeting!.items).toMatchObject([{ title: 'Imprimer les affiches' }]);
+    // Someone who may not see the task cannot put it on an agenda.
+    await expect(app.decide.agendaFrom(c.outsider.actor, { groupSlug: c.g.slug, taskId: t.id })).rejects.toMatchObject({ kind: 'not_found' });
+    const feed = await app.decide.memberFeed((await app.decide.myFeed(c.bert.actor)).path.split('/').pop()!);
+    expect(feed).toContain('SUMMARY:Imprimer les affiches');
+    expect(feed).toContain('DTSTART;VALUE=DATE:20260120');
+    expect(feed).toContain('SUMMARY:Appeler la commune');
+    expect(feed).toContain('DTSTART:20260121T090000Z');
+    expect(feed).not.toContain('Tâche d’Anne');
+    // Done tasks leave the feed.
+    await app.tasks.complete(c.bert.actor, { taskId: timed.id });
+    expect(await app.decide.memberFeed((await app.decide.myFeed(c.bert.actor)).path.split('/').pop()!)).not.toContain('Appeler la commune');
   });
 
   it('the agenda goes out with the reminder, the day before at the member’s hour in their zone and an hour before', async () => {

@@ -86,6 +86,8 @@ export function createMeetings(ctx: Ctx) {
     async addAgendaItem(actor: Actor, raw: unknown): Promise<{ id: string; eventId: string; occurrence: string }> {
       const input = parse(AgendaItemInput, raw);
       const userId = isUser(actor) ? actor.userId : null;
+      // The task is read through the port before the transaction (the tasks feature uses its own connection).
+      const task = input.taskId && tasks.taskForAgenda ? await tasks.taskForAgenda(actor, input.taskId) : null;
       return once(deps, { userId, key: input.key, scope: 'agenda.add' }, async (tx) => {
         const { e, key } = await meeting(tx, actor, input.eventId, input.occurrence, 'meeting.agenda');
         const ownerId = await memberOr(tx, e.groupId, input.ownerId, 'ownerId');
@@ -95,9 +97,8 @@ export function createMeetings(ctx: Ctx) {
         }
         let taskId: string | null = null;
         if (input.taskId) {
-          const t = tasks.taskForAgenda ? await tasks.taskForAgenda(actor, input.taskId) : null;
-          if (!t || t.groupId !== e.groupId) invalidField('taskId', 'not_found');
-          taskId = t!.id;
+          if (!task || task.groupId !== e.groupId) invalidField('taskId', 'not_found');
+          taskId = task!.id;
         }
         const last = await tx.selectFrom('agendaItems').select((eb) => eb.fn.max<number>('position').as('p')).where('eventId', '=', e.id).where('occurrence', '=', key).executeTakeFirst();
         const id = newId();

@@ -8,6 +8,7 @@ import { createChecklist } from './checklist';
 import { createComments } from './comments';
 import { createCreate } from './create';
 import { createEdit } from './edit';
+import { createForMeetings } from './for-meetings';
 import { createLabels } from './labels';
 import { createLists } from './lists';
 import { createMailActions } from './mail-actions';
@@ -42,14 +43,17 @@ export function createTasksService(deps: Deps) {
   const board = createBoard(deps);
   const checklist = createChecklist(deps);
   const comments = createComments(deps, files);
+  const create = createCreate(deps, files);
+  const page = createTaskPage(deps, files);
   return {
     ...board,
-    ...createCreate(deps, files),
+    ...create,
     ...edit,
     ...move,
     ...createLabels(deps),
     ...createLists(deps),
-    ...createTaskPage(deps, files),
+    ...page,
+    meetings: createForMeetings(deps, { create: create.create, get: page.get }),
     addChecklist: checklist.add,
     editChecklist: checklist.edit,
     removeChecklist: checklist.remove,

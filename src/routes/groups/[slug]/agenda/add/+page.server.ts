@@ -4,7 +4,7 @@ import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 
 const from = (url: URL) => ({ discussionId: url.searchParams.get('discussion') ?? undefined, taskId: url.searchParams.get('task') ?? undefined });
 
-/** "Add to the next meeting's agenda" from a discussion of the group (or, once connected, a task). */
+/** "Add to the next meeting's agenda" from a discussion or a task of the group. */
 export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => ({ ...(await event.locals.app.decide.agendaFrom(event.locals.actor, { groupSlug: event.params.slug, ...from(event.url) })), formKey: formKey() }));
 
