@@ -87,8 +87,10 @@ function migratedTemplate(base: string): Promise<string> {
       await admin.query('SELECT pg_advisory_lock(7262430)');
       const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (found.rowCount === 0) {
-        const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'ruche_tpl_%'`);
-        for (const r of old.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
+        // Templates of other migration sets may serve runs of other checkouts at this moment: they
+        // are only cleared once several have piled up.
+        const old = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'ruche_tpl_%' AND datname NOT LIKE '%_new'`);
+        if (old.rowCount! >= 6) for (const r of old.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
         const building = `${name}_new`;
         await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
         await admin.query(`CREATE DATABASE ${building}`);
