@@ -216,6 +216,12 @@ export function createBoard(deps: Deps) {
           for (const d of days) {
             const moved = storeDue(parseDay(showDue(d.dueAt!, false, from).date)!, null, to);
             await tx.updateTable('tasks').set({ dueAt: moved.dueAt, overdueAt: moved.overdueAt }).where('id', '=', d.id).execute();
+            // Reminders already sent for this due day stay sent: they follow the day to its new instant.
+            const sent = await tx.selectFrom('taskReminders').selectAll().where('taskId', '=', d.id).where('dueAt', '=', d.dueAt!).execute();
+            if (sent.length && moved.dueAt !== d.dueAt) {
+              await tx.insertInto('taskReminders').values(sent.map((r) => ({ ...r, dueAt: moved.dueAt }))).onConflict((oc) => oc.columns(['taskId', 'userId', 'kind', 'dueAt']).doNothing()).execute();
+              await tx.deleteFrom('taskReminders').where('taskId', '=', d.id).where('dueAt', '=', d.dueAt!).execute();
+            }
           }
           // Checklist lines due on a day keep their day as well.
           const lines = await tx

@@ -128,6 +128,21 @@ describe.each(engines)('%s: task notifications, reminders, recurrences and mail 
     expect((await rowsOf(c.bert.id)).filter((n) => n.reason === 'reminder')).toHaveLength(3);
   });
 
+  it('a reminder already sent is not sent again when the group changes its time zone', async () => {
+    const t = await makeTask(app, c.anne.actor, c.g.slug, { title: 'Rendre les clés', dueDate: '2026-01-17', assigneeIds: [c.bert.id] });
+    await app.notifications.savePreferences(c.bert.actor, { reminderHour: 9 });
+    app.clock.advance(22 * HOUR); // Friday 09:00 in Brussels: "due tomorrow"
+    expect(await app.tasks.scheduler.reminders()).toBe(1);
+    // The group moves to Lisbon: Saturday 17 is still the due day, stored as another instant.
+    await app.tasks.setTimeZone(c.admin.actor, { groupSlug: c.g.slug, timeZone: 'Europe/Lisbon' });
+    expect((await app.tasks.get(c.bert.actor, { taskId: t })).due?.date).toBe('2026-01-17');
+    expect(await app.tasks.scheduler.reminders()).toBe(0);
+    // And back again.
+    await app.tasks.setTimeZone(c.admin.actor, { groupSlug: c.g.slug, timeZone: '' });
+    expect(await app.tasks.scheduler.reminders()).toBe(0);
+    expect((await rowsOf(c.bert.id)).filter((n) => n.reason === 'reminder')).toHaveLength(1);
+  });
+
   it('a reminder mail’s "done" link asks first, works once, and only for its member', async () => {
     const t = await makeTask(app, c.anne.actor, c.g.slug, { title: 'Payer le traiteur', dueDate: '2026-01-17', assigneeIds: [c.bert.id] });
     app.clock.advance(21 * HOUR); // Friday 08:00 in Brussels
