@@ -53,7 +53,7 @@ describe('tasks', () => {
   let fromReply = '';
   let gobelets = '';
 
-  it('a reply becomes a task assigned to Bert, shown on the reply; Bert finds it in My tasks', async () => {
+  it('a reply becomes a task assigned to Bert, shown on the reply; Bert finds it on his home and in My tasks', async () => {
     const app = e.running.app;
     const d = await app.discussions.create(await actor('anne'), { groupSlug: 'marche', title: 'Stand de décembre', body: 'Qui fait quoi pour le marché ?' });
     const reply = await app.discussions.reply(await actor('bert'), { discussionId: d.id, body: 'Il faudrait réserver la tonnelle à la commune.' });
@@ -77,6 +77,11 @@ describe('tasks', () => {
     await a.context.close();
 
     const b = await signedIn('bert', { phone: true });
+    // Home says what needs Bert now: the task, with its one-tap "done".
+    await b.page.goto('/');
+    const needs = b.page.getByTestId('needs-me');
+    await needs.locator(`[data-task="${fromReply}"]`).getByRole('link', { name: 'Réserver la tonnelle' }).waitFor();
+    expect(await needs.locator(`[data-task="${fromReply}"] button`).getAttribute('aria-label')).toContain('Réserver la tonnelle');
     await b.page.goto('/tasks');
     await b.page.getByRole('link', { name: 'Réserver la tonnelle' }).waitFor();
     await b.page.screenshot({ path: path.join(shots, 'my-tasks.png'), fullPage: true });
