@@ -37,6 +37,7 @@ import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 import { decideNotifiers, decideSubjects } from './domain/decide/decide.notify';
 import { DECIDE_LIVE_TYPES } from './domain/decide/decide.events';
+import { decideDigest } from './domain/decide/decide.digest';
 import { createDecideService, type TasksPort } from './domain/decide/decide.service';
 
 /** Every feature's notifiers and the visibility of what its notices are about. */
@@ -76,7 +77,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   let runner: JobRunner | null = null;
   const deps: Deps = { h, db: h.db, dialect: h.dialect, clock, config, pokeJobs: () => runner?.poke(), log, noticeSubjects: subjects };
-  const digests = createDigests(deps, [discussionDigest, taskDigest]);
+  const digests = createDigests(deps, [discussionDigest, taskDigest, decideDigest]);
   // Every mail leaves through one sender: failing addresses are skipped there, return paths signed.
   const sendMail = createMailSender(deps, mail);
   const files = createFilesService(deps);

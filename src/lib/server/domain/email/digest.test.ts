@@ -32,7 +32,7 @@ describe.each(engines)('%s: digests', (engine) => {
     const mails = (await pendingMails(app)).filter((m) => m.to === c.emails.anne);
     expect(mails).toHaveLength(1);
     const d = mails[0];
-    expect(d.subject).toBe('Votre résumé du jour\u00a0: 2 discussions avec du nouveau');
+    expect(d.subject).toBe('Votre résumé du jour\u00a0: 2 sujets avec du nouveau');
     expect(d.text).toContain('Garden tools');
     expect(d.text).toContain('Treasurer needed');
     expect(d.text).not.toContain('Already read');

@@ -98,7 +98,8 @@ export function createDigests(deps: Deps, sources: DigestSource[] = []) {
     let group = '';
     for (const r of items) {
       if (r.groupName !== group) blocks.push({ kind: 'heading', text: (group = r.groupName) });
-      blocks.push({ kind: 'item', title: r.title, url: `${base}${r.url}`, meta: `${t('email.digest.activity', { count: r.newCount })} · ${formatDate(r.lastActivityAt, locale, u.timeZone)}` });
+      const meta = r.note ? t(r.note.key, { date: r.note.at ? formatDate(r.note.at, locale, u.timeZone) : '' }) : `${t('email.digest.activity', { count: r.newCount })} · ${formatDate(r.lastActivityAt, locale, u.timeZone)}`;
+      blocks.push({ kind: 'item', title: r.title, url: `${base}${r.url}`, meta });
     }
     const weekly = [...windows.values()].some((w) => at.getTime() - new Date(w).getTime() > DAY);
     const unsubscribe = `${base}/email/unsubscribe/${unsubscribeToken(mailSecret(config.dataDir), { userId: u.id, groupId: null })}`;
