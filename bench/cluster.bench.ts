@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:cluster`: the pages benchmark in the scale-out mode: PostgreSQL and Redis,
+ * server processes behind HAProxy (Debian's `haproxy`, round robin, keep-alive). Measures one
+ * process directly, one process behind HAProxy, then two behind it, with the same pages and
+ * load as `npm run bench` (autocannon in its own process, 50 connections), each beside the
+ * static file of the same run. Ends with one JSON line.
+ *
+ * Needs: `apt-get install haproxy`, a PostgreSQL where BENCH_PG_URL may create a database
+ * (default the test server's), and Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/lib/server/config';
+import { createApp } from '../src/lib/server/app';
+import { insertUser } from '../src/lib/server/domain/accounts/users';
+import { seedComments, seedDiscussions, seedGroup } from './seed';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 50;
+const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? 'postgres://ruche:ruche@127.0.0.1:5432/ruche_test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+if (spawnSync('haproxy', ['-v']).status !== 0) {
+  console.error('bench:cluster needs HAProxy: apt-get install haproxy');
+  process.exit(1);
+}
+if (!fs.existsSync('build/handler.js') || process.env.BENCH_BUILD) {
+  console.log('building…');
+  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+fs.writeFileSync('build/client/bench-1k.txt', 'x'.repeat(1023) + '\n');
+
+// A database of its own, dropped at the end.
+const dbName = `ruche_bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: PG_URL });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${dbName}`);
+const dbUrl = Object.assign(new URL(PG_URL), { pathname: `/${dbName}` }).toString();
+
+const base = 4100 + Math.floor(Math.random() * 80) * 10;
+const lbPort = base;
+const ports = [base + 1, base + 2];
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-bench-cluster-'));
+const env = { DATA_DIR: dataDir, DATABASE_URL: dbUrl, REDIS_URL, HOST: '127.0.0.1', BASE_URL: `http://localhost:${lbPort}`, SMTP_IN_PORT: '0' };
+
+// Seeded once, through the app (the same data as `npm run bench`).
+const app = await createApp(loadConfig({ ...env, PORT: String(ports[0]) }), { log: () => {} });
+await app.instance.setup({ associationName: 'Bench', name: 'Bench Admin', email: 'bench@example.org', password: 'benchmark-password' });
+const owner = (await app.db.selectFrom('users').select('id').where('email', '=', 'bench@example.org').executeTakeFirstOrThrow()).id;
+const members = [owner];
+for (let i = 0; i < 20; i++) members.push((await app.db.transaction().execute((tx) => insertUser(app.deps, tx, { email: `m${i}@example.org`, name: `Membre ${i}` }))).id);
+const bigGroup = await seedGroup(app, { slug: 'coordination', ownerId: owner, memberIds: members });
+await seedDiscussions(app, bigGroup, owner, 1000);
+const talkGroup = await seedGroup(app, { slug: 'communication', ownerId: owner, memberIds: members });
+const [longDiscussion] = await seedDiscussions(app, talkGroup, owner, 1);
+await seedComments(app, longDiscussion, members, 200);
+const cookie = `ruche_session=${(await app.sessions.start(owner as never)).token}`;
+await app.close();
+
+const children: ChildProcess[] = [];
+async function startProcess(port: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server on ${port} did not start`);
+}
+
+let haproxy: ChildProcess | null = null;
+async function balance(backends: number[]) {
+  if (haproxy) {
+    haproxy.kill();
+    await new Promise((r) => haproxy!.once('exit', r));
+  }
+  const cfg = path.join(dataDir, 'haproxy.cfg');
+  fs.writeFileSync(
+    cfg,
+    [
+      'global', '  maxconn 4096',
+      'defaults', '  mode http', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s', '  option http-keep-alive',
+      'frontend ruche', `  bind 127.0.0.1:${lbPort}`, '  default_backend pages',
+      'backend pages', '  balance roundrobin', ...backends.map((p, i) => `  server s${i} 127.0.0.1:${p}`),
+    ].join('\n') + '\n',
+  );
+  haproxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`http://127.0.0.1:${lbPort}/healthz`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('haproxy did not start');
+}
+
+type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
+function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+const pages = [
+  { key: 'static', label: 'static 1 KB', path: '/bench-1k.txt', cookie: false },
+  { key: 'discussion200', label: 'discussion, 200 replies', path: `/d/${longDiscussion}`, cookie: true },
+  { key: 'group1000', label: 'group list, 1,000 discussions', path: '/groups/coordination/discussions', cookie: true },
+  { key: 'home', label: 'home page', path: '/', cookie: true },
+];
+type Row = { rps: number; p50_ms: number; p99_ms: number; ratio: number; errors: number };
+async function round(name: string, origin: string): Promise<Record<string, Row>> {
+  console.log(`\n${name}`);
+  const out: Record<string, Row> = {};
+  let staticRps = 0;
+  for (const p of pages) {
+    const headers = p.cookie ? { cookie } : {};
+    const r = await load({ url: origin + p.path, connections: CONNECTIONS, duration: DURATION, headers, warmup: 2 });
+    staticRps ||= r.rps;
+    out[p.key] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), errors: r.errors + r.non2xx };
+    console.log(`  ${p.label.padEnd(32)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50_ms).padStart(4)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  x${out[p.key].ratio.toFixed(3)} of static  errors ${out[p.key].errors}`);
+  }
+  return out;
+}
+
+let result: Record<string, Record<string, Row>> = {};
+try {
+  await startProcess(ports[0]);
+  console.log(`\nautocannon (own process), ${CONNECTIONS} connections, ${DURATION} s each, PostgreSQL + Redis, ${os.cpus().length} cores`);
+  result.direct1 = await round('one process, direct', `http://127.0.0.1:${ports[0]}`);
+  await balance([ports[0]]);
+  result.lb1 = await round('one process behind HAProxy', `http://127.0.0.1:${lbPort}`);
+  await startProcess(ports[1]);
+  await balance(ports);
+  result.lb2 = await round('two processes behind HAProxy', `http://127.0.0.1:${lbPort}`);
+} finally {
+  haproxy?.kill();
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  await admin.end();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync('build/client/bench-1k.txt', { force: true });
+}
+
+const summary: Record<string, number | string> = { bench: 'cluster', connections: CONNECTIONS, seconds: DURATION, cores: os.cpus().length };
+for (const [mode, rows] of Object.entries(result)) for (const [page, r] of Object.entries(rows)) Object.assign(summary, { [`${mode}_${page}_rps`]: r.rps, [`${mode}_${page}_p99_ms`]: r.p99_ms });
+for (const p of pages) summary[`two_over_one_${p.key}`] = +(result.lb2[p.key].rps / Math.max(1, result.lb1[p.key].rps)).toFixed(2);
+console.log('\n' + pages.map((p) => `two processes / one, ${p.label}: x${summary[`two_over_one_${p.key}`]}`).join('\n'));
+console.log(JSON.stringify(summary));
+process.exit(0);
