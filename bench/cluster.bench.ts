@@ -120,7 +120,7 @@ async function round(name: string, origin: string): Promise<Record<string, Row>>
   const out: Record<string, Row> = {};
   let staticRps = 0;
   for (const p of pages) {
-    const headers = p.cookie ? { cookie } : {};
+    const headers: Record<string, string> = p.cookie ? { cookie } : {};
     const r = await load({ url: origin + p.path, connections: CONNECTIONS, duration: DURATION, headers, warmup: 2 });
     staticRps ||= r.rps;
     out[p.key] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), errors: r.errors + r.non2xx };
@@ -140,7 +140,7 @@ try {
   await balance(ports);
   result.lb2 = await round('two processes behind HAProxy', `http://127.0.0.1:${lbPort}`);
 } finally {
-  haproxy?.kill();
+  (haproxy as ChildProcess | null)?.kill();
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});

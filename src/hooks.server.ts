@@ -37,10 +37,15 @@ const gate = new Gate(Number(process.env.RUCHE_RENDER_CONCURRENCY ?? 4));
  * Reads take their turn at the gate; the compression of their answer (on the thread pool)
  * happens after they leave it, so a big page being compressed holds no rendering slot.
  */
-export const handle: Handle = async (input) =>
-  input.event.request.method === 'GET' || input.event.request.method === 'HEAD'
-    ? compressResponse(input.event.request, await gate.run(async () => handleRequest(input)))
-    : handleRequest(input);
+export const handle: Handle = async (input) => {
+  // Counted while handled, so that a shutdown lets it finish before the database closes.
+  const { inflight } = await appPromise();
+  return inflight.run(async () =>
+    input.event.request.method === 'GET' || input.event.request.method === 'HEAD'
+      ? compressResponse(input.event.request, await gate.run(async () => handleRequest(input)))
+      : handleRequest(input),
+  );
+};
 
 const handleRequest: Handle = async ({ event, resolve }) => {
   const app = await appPromise();

@@ -33,6 +33,7 @@ import { taskNotifiers, taskSubjects } from './domain/tasks/tasks.notify';
 import { TASK_LIVE_EVENT_TYPES } from './domain/tasks/tasks.events';
 import { createTasksService } from './domain/tasks/tasks.service';
 import { taskDigest } from './domain/tasks/tasks.digest';
+import { createInflight } from './kernel/inflight';
 import { markLive, markNotifying } from './kernel/events';
 import { LIVE_EVENT_TYPES } from './domain/discussions/live';
 import { decideNotifiers, decideSubjects } from './domain/decide/decide.notify';
@@ -144,6 +145,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
 
   const discussions = createDiscussionsService(deps);
+  const inflight = createInflight();
   const app = {
     config,
     deps,
@@ -178,8 +180,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     }),
     tasks,
     realtime: { bus, hub },
+    /** Requests being handled (counted by hooks.server.ts), so that closing waits for them. */
+    inflight,
+    /** Stops the jobs and closes the database once the requests in flight are done (at most 10 s). */
     async close() {
       runner?.stop();
+      await inflight.idle(10_000);
       hub.close();
       await bus.close();
       await h.close();
