@@ -12,8 +12,10 @@ export const load: PageServerLoad = async ({ locals }) => {
   return {
     home: await locals.app.discussions.home(locals.actor),
     next: await locals.app.instance.firstSteps(locals.actor),
-    // What needs me now: my open tasks (overdue first), then what waits unread in my inbox.
-    needs: member ? { tasks: (await locals.app.tasks.mine(locals.actor, { limit: 5 })).items, waiting: await locals.app.notifications.waiting(locals.actor, 5) } : null,
+    // What needs me now: my open tasks (overdue first), polls and events waiting for my answer, then what waits unread in my inbox.
+    needs: member
+      ? { tasks: (await locals.app.tasks.mine(locals.actor, { limit: 5 })).items, answers: await locals.app.decide.awaitingMe(locals.actor, 5), waiting: await locals.app.notifications.waiting(locals.actor, 5) }
+      : null,
   };
 };
 
@@ -29,6 +31,13 @@ export const actions: Actions = {
     const f = await formObject(event.request);
     const res = await formAction(event, () => event.locals.app.tasks.complete(event.locals.actor, { taskId: f.taskId }));
     if (res && 'id' in res) return { ok: event.locals.t('home.needs_done_ok') };
+    return res;
+  },
+  /** Answers "I'm coming" to an event (or one occurrence) from home, and stays there. */
+  rsvp: async (event) => {
+    const f = await formObject(event.request);
+    const res = await formAction(event, () => event.locals.app.decide.rsvp(event.locals.actor, { eventId: f.eventId, occurrence: f.occurrence || undefined, answer: 'yes' }));
+    if (res && 'answer' in res) return { ok: event.locals.t('home.needs_rsvp_ok') };
     return res;
   },
   /** Joins a suggested group in one tap, and goes there. */

@@ -125,7 +125,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
 
   return {
     // Pages
-    '/': { targets: () => only(everyone), writes: { 'POST ?/dismissChecklist': own, 'POST ?/join': 'joins an open group by its slug through group.join: a hidden or closed group answers as a missing one (tested in the groups feature)', 'POST ?/taskDone': 'completes a task through tasks.complete: a task the member may not read answers as a missing one (tested in the tasks feature)' } },
+    '/': { targets: () => only(everyone), writes: { 'POST ?/dismissChecklist': own, 'POST ?/join': 'joins an open group by its slug through group.join: a hidden or closed group answers as a missing one (tested in the groups feature)', 'POST ?/taskDone': 'completes a task through tasks.complete: a task the member may not read answers as a missing one (tested in the tasks feature)', 'POST ?/rsvp': 'answers an event through decide.rsvp (event.rsvp): an event the member may not read answers as a missing one (tested in the deciding feature)' } },
     '/admin': { targets: () => only(adminPages), writes: { POST: noTarget } },
     '/admin/outbox': { targets: () => only(adminPages) },
     '/admin/outbox/[id]': { targets: (x) => [{ label: 'mail', params: { id: x.outboxId }, swap: [[x.outboxId, MISSING.mail]], hidden: (a) => !can(a, 'instance.outbox'), status: (a) => (can(a, 'instance.outbox') ? 200 : 404) }] },

@@ -14,6 +14,7 @@ import { createPollView } from './poll-view';
 import { createPolls } from './polls';
 import { noTasks, type TasksPort } from './ports';
 import { createReminders } from './reminders';
+import { createAwaiting } from './awaiting';
 import { findEvent } from './repo';
 import { createRsvp } from './rsvp';
 import { createVotes } from './votes';
@@ -67,6 +68,7 @@ export function createDecideService(deps: Deps, tasks: TasksPort = noTasks) {
     ...createEvents(ctx),
     ...createAgenda(ctx),
     ...createRsvp(ctx),
+    ...createAwaiting(ctx),
     ...createMeetings(ctx),
     ...createReminders(ctx),
     ...feeds,
