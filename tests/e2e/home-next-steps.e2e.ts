@@ -1,7 +1,8 @@
 /**
  * Home after setup and in daily use: the administrator's checklist ticks itself and can be
  * put away; chats with unread messages (a group's chat, a direct conversation) show on
- * home and in the navigation as they arrive, and leave once read.
+ * home and in the navigation as they arrive, and leave once read; polls and events waiting for
+ * a member's answer show on home, an event one tap from "I'm coming", with or without JavaScript.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -92,5 +93,36 @@ describe('home', () => {
     expect(await b.page.locator('[data-chat]').count()).toBe(1);
     expect(await badge.locator('[aria-hidden]').textContent()).toBe('1');
     await b.context.close();
+  });
+  it('lists what waits for my answer: a proposal and an event; "I’m coming" from home, with and without JavaScript', async () => {
+    const app = e.running.app;
+    const g = await app.db.selectFrom('groups').select(['id', 'slug']).where('slug', '=', 'marches').executeTakeFirstOrThrow();
+    const ines = await chatUser(app, { name: 'Inès Martin', locale: 'fr' });
+    await addMember(app, g.id, ines.id);
+    const admin = await app.sessions.actorFor(adminId);
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const proposal = await app.decide.createPoll(admin, { groupSlug: g.slug, kind: 'proposal', title: 'Adopter la charte du marché', timeZone: 'Europe/Brussels', deadlineDate: day(5) });
+    await app.decide.createEvent(admin, { groupSlug: g.slug, title: 'Marché de la Saint-Nicolas', timeZone: 'Europe/Brussels', startDate: day(3), startTime: '09:00', endTime: '13:00' });
+    await app.decide.createEvent(admin, { groupSlug: g.slug, title: 'Réunion des bénévoles', timeZone: 'Europe/Brussels', startDate: day(6), startTime: '19:00', endTime: '21:00' });
+
+    for (const js of [true, false]) {
+      const b = await e.newPage({ javaScriptEnabled: js });
+      await b.page.setViewportSize({ width: 390, height: 844 });
+      await e.signIn(b.context, ines.id);
+      await b.page.goto('/');
+      const needs = b.page.getByTestId('needs-me');
+      await needs.getByRole('heading', { name: 'On attend votre réponse' }).waitFor();
+      expect(await needs.locator(`[data-poll="${proposal.id}"]`).getByRole('link').textContent()).toBe('Adopter la charte du marché');
+      const title = js ? 'Marché de la Saint-Nicolas' : 'Réunion des bénévoles';
+      if (js) await b.page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/ruche-home-answers.png`, fullPage: true });
+      await needs.getByRole('button', { name: `Je viens : « ${title} »` }).click();
+      await b.page.getByText('Votre réponse est enregistrée.').waitFor();
+      await b.page.goto('/');
+      await b.page.getByTestId('needs-me').waitFor();
+      expect(await b.page.getByTestId('needs-me').locator('[data-event]', { hasText: title }).count()).toBe(0);
+      await b.context.close();
+    }
+    const answers = await app.db.selectFrom('eventRsvps').select('answer').where('userId', '=', ines.id).execute();
+    expect(answers.map((a) => a.answer)).toEqual(['yes', 'yes']);
   });
 });
