@@ -190,7 +190,7 @@ export function routeTable(w: World): Record<string, RouteSpec> {
     '/events/[id]/edit': { targets: (x) => perEvent(x, eventGate('event.manage')), writes: { POST: dForm } },
     '/events/[id]/from-mail': { targets: (x) => perEvent(x, () => () => 404), writes: { POST: mailLink } },
     '/events/[id]/ics': { targets: (x) => perEvent(x, readsGroup) },
-    '/events/[id]/minutes': { targets: (x) => perEvent(x, readsGroup), writes: { POST: dForm, 'POST ?/removeAction': dForm } },
+    '/events/[id]/minutes': { targets: (x) => perEvent(x, readsGroup), writes: { 'POST ?/save': dForm, 'POST ?/removeAction': dForm } },
     '/groups/[slug]/agenda': { targets: (x) => [...perGroup(x, gate('group.read', false)), ...perGroup(x, gate('group.read', false), (g) => ({ params: { slug: g.slug }, query: `?month=${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 7)}` }))] },
     '/groups/[slug]/agenda/add': { targets: (x) => perGroup(x, readsSignedIn, (g) => ({ params: { slug: g.slug }, query: `?discussion=${g.discussionId}` })), writes: { POST: dForm } },
     '/groups/[slug]/decisions': { targets: (x) => [...perGroup(x, gate('group.read', false)), ...perGroup(x, gate('group.read', false), (g) => ({ params: { slug: g.slug }, query: '?q=adoptee' }))] },

@@ -8,7 +8,7 @@ const occurrenceOf = (url: URL) => url.searchParams.get('occurrence') ?? undefin
 export const load: PageServerLoad = (event) => loadOr404(event, () => event.locals.app.decide.minutes(event.locals.actor, { eventId: event.params.id, occurrence: occurrenceOf(event.url) }));
 
 export const actions: Actions = {
-  default: async (event) => {
+  save: async (event) => {
     const f = await formObject(event.request);
     return formAction(
       event,
