@@ -47,12 +47,12 @@ export function restorePage(key: object, response: Response, locale: string): Re
   if (headers.has('content-length')) {
     // What SvelteKit encoded is the empty string: nothing to read or cancel.
     headers.set('content-length', String(bytes.byteLength));
-    return new Response(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), init);
+    return new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), init);
   }
   const rest = response.body;
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      controller.enqueue(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
       if (rest) for await (const chunk of rest as unknown as AsyncIterable<Uint8Array>) controller.enqueue(chunk);
       controller.close();
     },
