@@ -29,7 +29,8 @@ describe('contentKey', () => {
 
 describe('withoutMarkers', () => {
   it("removes Svelte's hydration comments and keeps the content", () => {
-    expect(withoutMarkers('<!--[--><div><!---->a<!--[!--><b>b</b><!--]--></div><!--]-->')).toBe('<div>a<b>b</b></div>');
+    expect(withoutMarkers('<!--[--><div><!---->a<!--[!--><b>b</b><!--]--><!--[-1--><!--[0--></div><!--]-->')).toBe('<div>a<b>b</b></div>');
+    expect(withoutMarkers('<p>a</p><!-- note -->')).toBe('<p>a</p><!-- note -->');
     expect(withoutMarkers('<p>&lt;!----&gt;</p>')).toBe('<p>&lt;!----&gt;</p>');
   });
 });

@@ -19,12 +19,12 @@ export function contentKey(c: CommentContent, discussionId: string, locale: stri
 }
 
 /**
- * Svelte's server output without its hydration markers (`<!--[-->`, `<!--]-->`, `<!---->`…).
+ * Svelte's server output without its hydration markers (`<!--[-->`, `<!--[-1-->`, `<!--]-->`, `<!---->`…).
  * The shared HTML is placed with `{@html}`, which on hydration claims the server's nodes up
  * to the first empty comment: a marker left inside would end it early.
  */
 export function withoutMarkers(html: string): string {
-  return html.replace(/<!--[[\]!]*-->/g, '');
+  return html.replace(/<!--[[\]!0-9-]*-->/g, '');
 }
 
 /** A bounded map, least recently used out first. */
