@@ -4,7 +4,9 @@ import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
 import type { ReactionView } from '$lib/server/domain/discussions/views';
-import { commentHtml } from '$lib/components/discussions/comment-html.server';
+// The renderer of replies' shared HTML imports a Svelte component: loaded on first use, so this
+// module stays importable where .svelte files are not compiled (tools that read its actions).
+const renderer = () => import('$lib/components/discussions/comment-html.server');
 
 /** A reply on the page: `html` is absent from the hydration data of a server-rendered page (see `open`). */
 type ReplyItem = { id: string; seq: number; deleted: boolean; reactions: ReactionView[]; can: { edit: boolean; delete: boolean; react: boolean }; html?: string };
@@ -21,6 +23,7 @@ async function open(event: Parameters<PageServerLoad>[0]) {
   const q = event.url.searchParams;
   const r = await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id, after: q.get('after'), before: q.get('before'), comment: q.get('comment') });
   const { locale, timeZone } = event.locals;
+  const { commentHtml } = await renderer();
   const comments = r.comments.map((c) => {
     const item: ReplyItem = { id: c.id, seq: c.seq, deleted: c.deleted, reactions: c.reactions, can: c.can };
     if (!c.deleted) Object.defineProperty(item, 'html', { value: commentHtml(c, r.discussion.id, locale, timeZone), enumerable: event.isDataRequest });
