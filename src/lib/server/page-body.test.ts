@@ -22,9 +22,11 @@ describe('restorePage', () => {
     const event = {};
     const transformed = keepPage(event, page);
     expect(transformed).toBe('');
-    const res = restorePage(event, rendered(transformed), 'en');
+    const answer = rendered(transformed);
+    answer.headers.append('set-cookie', 'b=2');
+    const res = restorePage(event, answer, 'en');
     expect(res.headers.get('etag')).toBeNull();
-    expect(res.headers.get('set-cookie')).toBe('a=1');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     const body = Buffer.from(await res.arrayBuffer());
     expect(Number(res.headers.get('content-length'))).toBe(body.byteLength);
     expect(body.toString('utf8')).toBe(page.replace('%lang%', 'en'));
