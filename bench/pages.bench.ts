@@ -7,7 +7,7 @@
  * (bench/load.mjs), so the measure does not steal the server's event loop.
  * BENCH_SECONDS sets the duration of each measure, BENCH_GROW=0 skips the 100,000 part; BENCH_PROFILE=dir writes one
  * .cpuprofile of this (the server's) process per page, taken only while it is under load
- * (read them with `node bench/profile-summary.mjs dir/<page>.cpuprofile`).
+ * (read them with `node bench/profile-summary.mjs dir/<page>.cpuprofile`); BENCH_DUMP=dir keeps each page's HTML.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
@@ -92,6 +92,12 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
   const size = Number(check.headers.get('content-length') ?? (await check.arrayBuffer()).byteLength);
   await check.body?.cancel();
   if (check.status !== 200) throw new Error(`${label}: ${urlPath} answered ${check.status}`);
+  // BENCH_DUMP=dir keeps each page as served (to see what its bytes are made of).
+  if (process.env.BENCH_DUMP) {
+    fs.mkdirSync(process.env.BENCH_DUMP, { recursive: true });
+    const page = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
+    fs.writeFileSync(path.join(process.env.BENCH_DUMP, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.html`), Buffer.from(await page.arrayBuffer()));
+  }
   // Warm-up (JIT, caches), not recorded.
   await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
   if (inspector) await inspector.post('Profiler.start');

@@ -3,7 +3,7 @@
  * member of 20 groups out of 40 (the search filters on the groups they may read). On SQLite,
  * and on PostgreSQL too when BENCH_PG_URL points at a server (a scratch database is created
  * and dropped). BENCH_COMMENTS sets the size (default 1,000,000); BENCH_SEARCHES the number of
- * timed searches per query (default 60). Prints p50/p95 per query and engine, then one JSON line.
+ * timed searches per query (default 60); BENCH_KEEP=1 keeps the SQLite database. Prints p50/p95 per query and engine, then one JSON line.
  *
  * The rows are written straight into the tables, as the services would (the search documents
  * with their stemmed `terms`; FTS5 triggers and PostgreSQL's generated tsvector do the rest);
@@ -100,7 +100,9 @@ async function run(engine: 'sqlite' | 'postgres', databaseUrl?: string) {
     console.log(`  ${label.padEnd(36)} "${q}"  p50 ${String(out[q].p50_ms).padStart(6)} ms   p95 ${String(out[q].p95_ms).padStart(6)} ms   (${first.hits.length} hits on the first page)`);
   }
   await app.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the SQLite database, to try queries on it.
+  if (process.env.BENCH_KEEP && engine === 'sqlite') console.log(`  kept in ${dataDir}`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
   return { engine, seed_s: seedSeconds, worst_p95_ms: Math.max(...Object.values(out).map((v) => v.p95_ms)), queries: out };
 }
 

@@ -8,6 +8,8 @@ import { isLocale, negotiateLocale, translator, type Locale, type T } from '$lib
 import type { UserId } from '$lib/server/kernel/ids';
 import { Gate } from '$lib/server/kernel/gate';
 import { compressResponse } from '$lib/server/compress';
+import { keepPage, restorePage } from '$lib/server/page-body';
+import { dev } from '$app/environment';
 
 type TokenRefusal = 'token_invalid' | 'token_read_only';
 
@@ -84,9 +86,11 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 
   if (!instance && !beforeSetup.test(event.url.pathname) && !refusal) redirect(303, '/setup');
 
-  const response = refusal ? tokenRefusal(refusal, event.locals.t) : await resolve(event, {
-    transformPageChunk: ({ html }) => html.replace('%lang%', locale),
-  });
+  // Pages are encoded once by restorePage, without SvelteKit's useless ETag hash (see
+  // page-body.ts); the development server keeps SvelteKit's path, which checks hydration markers.
+  const response = refusal
+    ? tokenRefusal(refusal, event.locals.t)
+    : restorePage(event, await resolve(event, { transformPageChunk: ({ html }) => (dev ? html.replace('%lang%', locale) : keepPage(event, html)) }), locale);
   return finishResponse(event, response);
 };
 

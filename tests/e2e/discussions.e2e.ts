@@ -86,6 +86,17 @@ describe('discussions', () => {
     await a.page.getByRole('link', { name: 'Ajouter une réaction' }).first().click();
     await a.page.getByRole('button', { name: 'Réagir avec 🎉' }).click();
     await a.page.getByRole('button', { name: 'Réagir avec 🎉 (1)' }).first().waitFor();
+    // The reply's shared part (author, date, text) came once in the page, not again in its
+    // hydration data; a refresh of the data (this reaction) brings it back in place.
+    const html = await (await a.page.request.get(url)).text();
+    expect(html.split('Oui, je serai là !').length - 1).toBe(1);
+    const replyItem = a.page.locator('.comment', { hasText: 'Oui, je serai là !' });
+    await replyItem.getByRole('link', { name: 'Ajouter une réaction' }).click();
+    await a.page.getByRole('button', { name: 'Réagir avec 👍' }).click();
+    await replyItem.getByRole('button', { name: 'Réagir avec 👍 (1)' }).waitFor();
+    expect((await replyItem.locator('.prose').textContent())?.trim()).toBe('Oui, je serai là !');
+    expect(await replyItem.locator('strong').textContent()).toBe('Bert Janssens');
+    expect(await a.page.locator('.comment').count()).toBe(1);
     await a.context.close();
     await b.context.close();
   });

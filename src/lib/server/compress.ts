@@ -27,17 +27,17 @@ export function pickEncoding(acceptEncoding: string | null): 'br' | 'gzip' | nul
 }
 
 /**
- * `response`, compressed for `request` when that helps: a complete HTML page (one with an
- * ETag: streamed pages are left alone) or a JSON answer of known length, at least
+ * `response`, compressed for `request` when that helps: a complete HTML page or JSON answer
+ * (one of known length: streamed pages are left alone), at least
  * `MIN_COMPRESS_BYTES`, status 200, to a client that accepts br or gzip.
- * `Vary: Accept-Encoding` tells caches the answer depends on it. The ETag is kept as is:
+ * `Vary: Accept-Encoding` tells caches the answer depends on it. An ETag is kept as is:
  * SvelteKit compares it, after this hook, with the client's `If-None-Match` (stripped of
  * `W/`), so a weak one would never give a 304.
  */
 export async function compressResponse(request: Request, response: Response): Promise<Response> {
   if (request.method !== 'GET' || response.status !== 200 || !response.body || response.headers.has('content-encoding')) return response;
   const type = response.headers.get('content-type') ?? '';
-  const complete = type.startsWith('text/html') ? response.headers.has('etag') : type.startsWith('application/json') && response.headers.has('content-length');
+  const complete = (type.startsWith('text/html') || type.startsWith('application/json')) && response.headers.has('content-length');
   if (!complete) return response;
   const encoding = pickEncoding(request.headers.get('accept-encoding'));
   const length = Number(response.headers.get('content-length') ?? Infinity);

@@ -14,6 +14,7 @@ import * as m011notifications from './migrations/011-notifications';
 import * as m012tasks from './migrations/012-tasks';
 import * as m013push from './migrations/013-push';
 import * as m014decide from './migrations/014-decide';
+import * as m015searchOrder from './migrations/015-search-order';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -32,6 +33,7 @@ export const migrations: [string, Migration][] = [
   ['012-tasks', m012tasks],
   ['013-push', m013push],
   ['014-decide', m014decide],
+  ['015-search-order', m015searchOrder],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

@@ -3,12 +3,33 @@ import type { Actions, PageServerLoad } from './$types';
 import { formAction, formKey, formObject, loadOr404 } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 import { REACTIONS } from '$lib/server/domain/discussions/discussions.service';
+import type { ReactionView } from '$lib/server/domain/discussions/views';
+// The renderer of replies' shared HTML imports a Svelte component: loaded on first use, so this
+// module stays importable where .svelte files are not compiled (tools that read its actions).
+const renderer = () => import('$lib/components/discussions/comment-html.server');
 
-/** The discussion and its replies as the page needs them: raw markdown stays out of the page data. */
+/** A reply on the page: `html` is absent from the hydration data of a server-rendered page (see `open`). */
+type ReplyItem = { id: string; seq: number; deleted: boolean; reactions: ReactionView[]; can: { edit: boolean; delete: boolean; react: boolean }; html?: string };
+
+/**
+ * The discussion and its replies as the page needs them. What a reply shows the same to every
+ * reader comes as one piece of HTML rendered once and reused (`html`); the rest is what
+ * depends on the reader. On a page rendered by the server, `html` is not enumerable: the
+ * page uses it, but SvelteKit's serialiser skips it, so the replies' text is not sent a second
+ * time in the hydration data (the browser keeps the server's nodes; a later refresh of the
+ * data, `__data.json`, carries it).
+ */
 async function open(event: Parameters<PageServerLoad>[0]) {
   const q = event.url.searchParams;
   const r = await event.locals.app.discussions.open(event.locals.actor, { discussionId: event.params.id, after: q.get('after'), before: q.get('before'), comment: q.get('comment') });
-  return { ...r, comments: r.comments.map(({ body: _body, discussionId: _d, ...c }) => c) };
+  const { locale, timeZone } = event.locals;
+  const { commentHtml } = await renderer();
+  const comments = r.comments.map((c) => {
+    const item: ReplyItem = { id: c.id, seq: c.seq, deleted: c.deleted, reactions: c.reactions, can: c.can };
+    if (!c.deleted) Object.defineProperty(item, 'html', { value: commentHtml(c, r.discussion.id, locale, timeZone), enumerable: event.isDataRequest });
+    return item;
+  });
+  return { ...r, comments };
 }
 
 /** A discussion with its replies; opening it marks everything shown as read. */

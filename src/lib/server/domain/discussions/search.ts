@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/schema';
 import type { Tx } from '../../db/connect';
 import type { Deps } from '../../kernel/deps';
 import type { DiscussionId, GroupId } from '../../kernel/ids';
@@ -74,9 +75,88 @@ function hitUrl(r: { kind: string; docId: string; discussionId: string; taskId?:
   return r.kind === 'comment' ? `/d/${r.discussionId}?comment=${r.docId}#c-${r.docId}` : `/d/${r.discussionId}`;
 }
 
+type SearchFrom = Database & { sd: Database['searchDocs'] };
+/** From this many matches on, SQLite walks the date index instead of looking up every match. */
+const COMMON = 2000;
+/** A position in the newest-first order of matches. */
+type Cursor = { at: string; row: number };
+
 /** The search use case: what the actor may read, on either engine, with the same matches. */
 export function createSearch(deps: Deps) {
   const { db, dialect } = deps;
+
+  /** Matches of `terms` after `cursor` (keyset on createdAt, rowid), newest first. */
+  function matching<Q extends SelectQueryBuilder<SearchFrom, 'sd', object>>(q: Q, terms: string[][], cursor: Cursor | null): Q {
+    let out = q as unknown as SelectQueryBuilder<SearchFrom, 'sd', object>;
+    if (dialect === 'sqlite') {
+      out = out
+        .innerJoin(sql<{ rowid: number }>`search_fts`.as('search_fts'), (j) => j.onRef('search_fts.rowid', '=', 'sd.rowid'))
+        .where(sql<boolean>`search_fts MATCH ${ftsMatch(terms)}`) as unknown as typeof out;
+    } else {
+      out = out.where(sql<boolean>`sd.tsv @@ ${tsQuery(terms)}::tsquery`);
+    }
+    if (cursor) out = out.where((eb) => eb.or([eb('sd.createdAt', '<', cursor.at), eb.and([eb('sd.createdAt', '=', cursor.at), eb('sd.rowid', '<', cursor.row)])]));
+    return out.orderBy('sd.createdAt', 'desc').orderBy('sd.rowid', 'desc') as unknown as Q;
+  }
+
+  /** Documents the actor may read (in a live discussion or task), with what a hit shows. */
+  function readable(actor: Actor) {
+    return db
+      .selectFrom('searchDocs as sd')
+      .innerJoin('groups', 'groups.id', 'sd.groupId')
+      .leftJoin('discussions', 'discussions.id', 'sd.discussionId')
+      .leftJoin('tasks', 'tasks.id', 'sd.taskId')
+      .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.taskId', 'sd.createdAt', 'sd.title as docTitle', 'sd.body as docBody', 'discussions.title as discussionTitle', 'tasks.title as taskTitle', 'groups.id as groupId', 'groups.slug', 'groups.name'])
+      // Tasks are read like their group (`task.read`), as discussions are.
+      .where(() => groupReadBy(actor, null as never, 'sd.groupId', 'groups.visibility'))
+      .where((eb) => eb.or([eb.and([eb('discussions.id', 'is not', null), eb('discussions.deletedAt', 'is', null)]), eb.and([eb('tasks.id', 'is not', null), eb('tasks.deletedAt', 'is', null)])]));
+  }
+  type Row = Awaited<ReturnType<ReturnType<typeof readable>['execute']>>[number];
+
+  /**
+   * SQLite, a word found in many texts: the next `size` matches after `cursor` in groups the
+   * actor may read, as bare (rowid, createdAt) pairs. They are read newest first from the
+   * (created_at, group_id) index against the set of matching rowids and the set of readable
+   * groups, all without touching a document, and the walk stops after `size` of them instead
+   * of looking up every match. SQLite's planner would rather drive from the match;
+   * `INDEXED BY` says otherwise.
+   */
+  async function newestMatches(actor: Actor, terms: string[][], cursor: Cursor | null, size: number) {
+    const groups = db.selectFrom('groups').select('groups.id').where(() => groupReadBy(actor, null as never, 'groups.id', 'groups.visibility'));
+    const after = cursor ? sql`AND (sd.created_at < ${cursor.at} OR (sd.created_at = ${cursor.at} AND sd.rowid < ${cursor.row}))` : sql``;
+    const r = await sql<{ rowid: number; createdAt: string }>`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_created
+      WHERE sd.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)}) AND sd.group_id IN (${groups}) ${after}
+      ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}`.execute(db);
+    return r.rows;
+  }
+
+  /**
+   * The first `want` readable matches after `cursor`, newest first. One query over all the
+   * matches (joined, filtered, sorted) costs a look-up per match: fine for a few thousand,
+   * seconds for a common word at a million texts. On SQLite such a word is walked in two
+   * batches from the date index (in groups the actor may read), each checked against all
+   * the rules of reading (a live discussion or task); only if they still leave the page
+   * short (many matches in deleted items) does the one query finish it. Batches are consecutive ranges of the same order, so the hits are
+   * exactly those of the one query.
+   */
+  async function firstReadable(actor: Actor, terms: string[][], cursor: Cursor | null, want: number): Promise<Row[]> {
+    const common = dialect === 'sqlite' && (await sql<{ rowid: number }>`SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)} LIMIT ${COMMON}`.execute(db)).rows.length >= COMMON;
+    const rows: Row[] = [];
+    if (common) {
+      for (const size of [Math.max(4 * want, 100), 16 * Math.max(4 * want, 100)]) {
+        const batch = await newestMatches(actor, terms, cursor, size);
+        if (batch.length > 0) {
+          rows.push(...(await readable(actor).where('sd.rowid', 'in', batch.map((c) => c.rowid)).orderBy('sd.createdAt', 'desc').orderBy('sd.rowid', 'desc').execute()));
+          const last = batch[batch.length - 1];
+          cursor = { at: last.createdAt, row: Number(last.rowid) };
+        }
+        if (rows.length >= want) return rows.slice(0, want);
+        if (batch.length < size) return rows;
+      }
+    }
+    return [...rows, ...(await matching(readable(actor), terms, cursor).limit(want - rows.length).execute())];
+  }
+
   return {
     /** Searches what the actor may read; newest first, keyset paged on (createdAt, rowid). */
     async search(actor: Actor, raw: unknown): Promise<{ q: string; hits: SearchHit[]; next: string | null }> {
@@ -84,25 +164,8 @@ export function createSearch(deps: Deps) {
       const terms = queryTerms(input.q);
       if (terms.length === 0) return { q: input.q, hits: [], next: null };
       const [afterAt, afterRow] = (input.after ?? '').split('|');
-      let q = db
-        .selectFrom('searchDocs as sd')
-        .innerJoin('groups', 'groups.id', 'sd.groupId')
-        .leftJoin('discussions', 'discussions.id', 'sd.discussionId')
-        .leftJoin('tasks', 'tasks.id', 'sd.taskId')
-        .select(['sd.rowid', 'sd.kind', 'sd.docId', 'sd.discussionId', 'sd.taskId', 'sd.createdAt', 'sd.title as docTitle', 'sd.body as docBody', 'discussions.title as discussionTitle', 'tasks.title as taskTitle', 'groups.id as groupId', 'groups.slug', 'groups.name'])
-        // Tasks are read like their group (`task.read`), as discussions are.
-        .where(() => groupReadBy(actor, null as never, 'sd.groupId', 'groups.visibility'))
-        .where((eb) => eb.or([eb.and([eb('discussions.id', 'is not', null), eb('discussions.deletedAt', 'is', null)]), eb.and([eb('tasks.id', 'is not', null), eb('tasks.deletedAt', 'is', null)])]));
-      if (dialect === 'sqlite') {
-        q = q
-          .innerJoin(sql<{ rowid: number }>`search_fts`.as('search_fts'), (j) => j.onRef('search_fts.rowid', '=', 'sd.rowid'))
-          .where(sql<boolean>`search_fts MATCH ${ftsMatch(terms)}`);
-      } else {
-        q = q.where(sql<boolean>`sd.tsv @@ ${tsQuery(terms)}::tsquery`);
-      }
-      if (afterAt && afterRow && /^\d+$/.test(afterRow))
-        q = q.where((eb) => eb.or([eb('sd.createdAt', '<', afterAt), eb.and([eb('sd.createdAt', '=', afterAt), eb('sd.rowid', '<', Number(afterRow))])]));
-      const rows = await q.orderBy('sd.createdAt', 'desc').orderBy('sd.rowid', 'desc').limit(input.limit + 1).execute();
+      const cursor: Cursor | null = afterAt && afterRow && /^\d+$/.test(afterRow) ? { at: afterAt, row: Number(afterRow) } : null;
+      const rows = await firstReadable(actor, terms, cursor, input.limit + 1);
       const page = rows.slice(0, input.limit);
       const last = page[page.length - 1];
       return {
