@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { shortToUuid, uuidToShort } from './ids';
 
 /*
  * Two kinds of signed links that members follow from mail without logging in.
@@ -48,20 +49,11 @@ export function verifyActionLink(secret: Buffer, path: string, token: unknown, n
  */
 export const PATH_LINK_DAYS = 60;
 
-const short = (uuid: string) => BigInt('0x' + uuid.replace(/-/g, '')).toString(36);
-function long(s: string): string | null {
-  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
-  let n = 0n;
-  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
-  if (n >= 1n << 128n) return null;
-  const h = n.toString(16).padStart(32, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 const pathSig = (secret: Buffer, path: string, user: string, day: string) => createHmac('sha256', secret).update(`action-path:${path}|${user}|${day}`).digest().subarray(0, 16).toString('base64url');
 
 /** The token of `path` (no query) for one member, issued at `at`. */
 export function signActionPath(secret: Buffer, path: string, userId: string, at: Date): string {
-  const user = short(userId);
+  const user = uuidToShort(userId);
   const day = Math.floor(at.getTime() / DAY).toString(36);
   return `${user}.${day}.${pathSig(secret, path, user, day)}`;
 }
@@ -79,5 +71,5 @@ export function verifyActionPath(secret: Buffer, path: string, token: string, no
   const want = pathSig(secret, path, m[1], m[2]);
   if (!timingSafeEqual(Buffer.from(want), Buffer.from(m[3]))) return null;
   if (now.getTime() - parseInt(m[2], 36) * DAY > PATH_LINK_DAYS * DAY) return null;
-  return long(m[1]);
+  return shortToUuid(m[1]);
 }

@@ -24,3 +24,17 @@ export const safeEqual = (a: string, b: string) => {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
+
+/** A UUID as at most 25 base-36 characters (case-insensitive: safe in mail addresses, links and cookie names). */
+export function uuidToShort(id: string): string {
+  return BigInt('0x' + id.replace(/-/g, '')).toString(36);
+}
+/** The UUID of a short form, or null when it is not one. */
+export function shortToUuid(s: string): string | null {
+  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
+  let n = 0n;
+  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
+  if (n >= 1n << 128n) return null;
+  const h = n.toString(16).padStart(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Tx } from '../../db/connect';
 import { inTx } from '../../kernel/deps';
 import { notFound, unauthenticated } from '../../kernel/errors';
-import type { UserId } from '../../kernel/ids';
+import { shortToUuid, uuidToShort, type UserId } from '../../kernel/ids';
 import { authorize, isUser, type Actor } from '../../policy';
 import type { Ctx } from './context';
 import { buildCalendar, type IcsItem } from './ics';
@@ -16,18 +16,9 @@ import { findGroupBySlug, groupFactsOf, type EventRow } from './repo';
  * carries a token signed with the server secret and a version: "new address" bumps the
  * version, and the old address stops working at once.
  */
-const short = (uuid: string) => BigInt('0x' + uuid.replace(/-/g, '')).toString(36);
-function long(s: string): string | null {
-  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
-  let n = 0n;
-  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
-  if (n >= 1n << 128n) return null;
-  const h = n.toString(16).padStart(32, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 const sig = (secret: Buffer, body: string) => createHmac('sha256', secret).update(`feed:${body}`).digest().subarray(0, 18).toString('base64url');
 export function feedToken(secret: Buffer, userId: string, version: number): string {
-  const body = `${short(userId)}.${version.toString(36)}`;
+  const body = `${uuidToShort(userId)}.${version.toString(36)}`;
   return `${body}.${sig(secret, body)}`;
 }
 function readFeedToken(secret: Buffer, token: string): { userId: string; version: number } | null {
@@ -35,7 +26,7 @@ function readFeedToken(secret: Buffer, token: string): { userId: string; version
   if (!m) return null;
   const body = `${m[1]}.${m[2]}`;
   if (!timingSafeEqual(Buffer.from(sig(secret, body)), Buffer.from(m[3]))) return null;
-  const userId = long(m[1]);
+  const userId = shortToUuid(m[1]);
   return userId ? { userId, version: parseInt(m[2], 36) } : null;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { shortToUuid, uuidToShort } from '../../kernel/ids';
 
 /** The server's HMAC secret (kernel/secret.ts): signs reply addresses, links and return paths. */
 export { serverSecret as mailSecret } from '../../kernel/secret';
@@ -8,18 +9,8 @@ export { serverSecret as mailSecret } from '../../kernel/secret';
 const mac = (secret: Buffer, data: string) => createHmac('sha256', secret).update(data).digest();
 const eq = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** A UUID as at most 25 base-36 characters (case-insensitive, safe in a mail address). */
-export function uuidToShort(id: string): string {
-  return BigInt('0x' + id.replace(/-/g, '')).toString(36);
-}
-export function shortToUuid(s: string): string | null {
-  if (!/^[0-9a-z]{1,25}$/.test(s)) return null;
-  let n = 0n;
-  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
-  if (n >= 1n << 128n) return null;
-  const h = n.toString(16).padStart(32, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+/** Short forms of UUIDs in addresses (kernel/ids.ts). */
+export { shortToUuid, uuidToShort };
 
 const DAY = 86_400_000;
 /** Reply addresses are accepted for this long after the notification was sent. */
