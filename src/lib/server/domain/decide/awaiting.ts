@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { isUser, type Actor } from '../../policy';
 import type { Ctx } from './context';
 import { eventsInRange, exceptionsOf, expand } from './occurrences';
+import { answeredBy } from './repo';
 
 const DAY = 86_400_000;
 /** Events this close ahead wait for the member's answer on their home. */
@@ -33,15 +34,7 @@ export function createAwaiting(ctx: Ctx) {
         .where('p.deletedAt', 'is', null)
         .where('p.closedAt', 'is', null)
         .where((eb) => eb.or([eb('p.deadlineAt', 'is', null), eb('p.deadlineAt', '>', now.toISOString())]))
-        .where((eb) =>
-          eb.not(
-            eb.or([
-              eb.exists(eb.selectFrom('pollParticipants as pp').select('pp.pollId').whereRef('pp.pollId', '=', 'p.id').where('pp.userId', '=', userId)),
-              eb.exists(eb.selectFrom('pollVoters as pv').select('pv.pollId').whereRef('pv.pollId', '=', 'p.id').where('pv.userId', '=', userId)),
-              eb.exists(eb.selectFrom('pollResponses as pr').select('pr.pollId').whereRef('pr.pollId', '=', 'p.id').where('pr.userId', '=', userId)),
-            ]),
-          ),
-        )
+        .where((eb) => eb.not(answeredBy(eb, userId)))
         .orderBy(sql`CASE WHEN p.deadline_at IS NULL THEN 1 ELSE 0 END`)
         .orderBy('p.deadlineAt')
         .orderBy('p.createdAt', 'desc')

@@ -1,4 +1,5 @@
 import type { DigestItem, DigestSource } from '../notifications';
+import { answeredBy } from './repo';
 
 const DAY = 86_400_000;
 /** An open poll shows in the digest while this close to its deadline, for those who have not answered. */
@@ -23,15 +24,7 @@ export const decideDigest: DigestSource = async (db, { userId, windows, at }) =>
     .innerJoin('memberships as m', (j) => j.onRef('m.groupId', '=', 'p.groupId').on('m.userId', '=', userId))
     .innerJoin('groups as g', 'g.id', 'p.groupId')
     .select(['p.id', 'p.kind', 'p.title', 'p.groupId', 'p.authorId', 'p.createdAt', 'p.deadlineAt', 'g.name as groupName'])
-    .select((eb) =>
-      eb
-        .or([
-          eb.exists(eb.selectFrom('pollParticipants as pp').select('pp.pollId').whereRef('pp.pollId', '=', 'p.id').where('pp.userId', '=', userId)),
-          eb.exists(eb.selectFrom('pollVoters as pv').select('pv.pollId').whereRef('pv.pollId', '=', 'p.id').where('pv.userId', '=', userId)),
-          eb.exists(eb.selectFrom('pollResponses as pr').select('pr.pollId').whereRef('pr.pollId', '=', 'p.id').where('pr.userId', '=', userId)),
-        ])
-        .as('answered'),
-    )
+    .select((eb) => answeredBy(eb, userId).as('answered'))
     .where('p.groupId', 'in', groupIds)
     .where('p.deletedAt', 'is', null)
     .where('p.closedAt', 'is', null)

@@ -12,25 +12,13 @@ import { exceptionsOf } from './occurrences';
 import { describeRule, FAR, isOccurrence, lastOccurrence, occurrenceKeys, ruleFrom, type Recurrence } from './recurrence';
 import { eventFacts, eventOr404, groupBySlugOr404, groupFactsOf, markdown, type EventRow, type GroupRow } from './repo';
 import { CreateEventInput, EditEventInput, EventFieldsInput, EventRef } from './schemas';
+import type { CalendarEventsTable } from '../../db/schema';
 import { shiftEnd } from './ics';
 import { addDays, localKeyToUtc, localToUtc } from './time';
 
 type Fields = z.output<typeof EventFieldsInput>;
-export type EventValues = {
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  timeZone: string;
-  allDay: number;
-  localStart: string;
-  localEnd: string;
-  startsAt: string;
-  endsAt: string;
-  location: string;
-  onlineUrl: string;
-  capacity: number | null;
-  isMeeting: number;
-};
+/** What an event's form sets (its other columns are kept or computed). */
+export type EventValues = Pick<CalendarEventsTable, 'title' | 'description' | 'descriptionHtml' | 'timeZone' | 'allDay' | 'localStart' | 'localEnd' | 'startsAt' | 'endsAt' | 'location' | 'onlineUrl' | 'capacity' | 'isMeeting'>;
 
 /** The length of a timed event when no end is given. */
 const DEFAULT_MINUTES = 120;

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/connect';
 import type { CalendarEventExceptionsTable } from '../../db/schema';
 import { shiftEnd } from './ics';
 import { FAR, occurrenceKeys } from './recurrence';
-import type { EventRow } from './repo';
+import { joinedGroupCols, withGroup, type EventRow } from './repo';
 import { addDays, localKeyToUtc } from './time';
 
 export type ExceptionRow = Selectable<CalendarEventExceptionsTable>;
@@ -97,14 +97,14 @@ export async function eventsInRange(db: Tx, groupIds: string[], from: Date, to: 
     .selectFrom('calendarEvents')
     .innerJoin('groups', 'groups.id', 'calendarEvents.groupId')
     .selectAll('calendarEvents')
-    .select(['groups.slug as gSlug', 'groups.name as gName', 'groups.visibility as gVisibility', 'groups.parentId as gParentId', 'groups.guestPolls as gGuestPolls'])
+    .select(joinedGroupCols)
     .where('calendarEvents.groupId', 'in', groupIds)
     .where('calendarEvents.startsAt', '<', new Date(to.getTime() + 40 * 86_400_000).toISOString())
     .where('calendarEvents.seriesEndAt', '>=', new Date(from.getTime() - 40 * 86_400_000).toISOString())
     .orderBy('calendarEvents.startsAt')
     .limit(2000)
     .execute();
-  return rows.map(({ gSlug, gName, gVisibility, gParentId, gGuestPolls, ...e }) => ({ ...e, group: { id: e.groupId, slug: gSlug, name: gName, visibility: gVisibility, parentId: gParentId, guestPolls: Number(gGuestPolls ?? 0) } }));
+  return rows.map(withGroup);
 }
 
 /** The next occurrence of an event from `now` (or its last one, when all are past). */

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/connect';
-import type { Selectable } from 'kysely';
-import type { CalendarEventsTable, PollsTable, Visibility } from '../../db/schema';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { CalendarEventsTable, Database, PollsTable, Visibility } from '../../db/schema';
 import { notFound } from '../../kernel/errors';
 import { isUuid } from '../../kernel/ids';
 import type { EventFacts, GroupFacts, PollFacts } from '../../policy';
@@ -26,6 +26,14 @@ export async function findGroupBySlug(db: Tx, slug: string): Promise<GroupRow | 
 }
 export const groupBySlugOr404 = async (db: Tx, slug: string) => (await findGroupBySlug(db, slug)) ?? notFound();
 
+/** The group's columns selected beside a poll or an event (joined as `groups`), and the row with its group put together. */
+export const joinedGroupCols = ['groups.slug as gSlug', 'groups.name as gName', 'groups.visibility as gVisibility', 'groups.parentId as gParentId', 'groups.guestPolls as gGuestPolls'] as const;
+type JoinedGroup = { groupId: string; gSlug: string; gName: string; gVisibility: GroupRow['visibility']; gParentId: string | null; gGuestPolls?: number | null };
+export function withGroup<R extends JoinedGroup>(row: R) {
+  const { gSlug, gName, gVisibility, gParentId, gGuestPolls, ...rest } = row;
+  return { ...rest, group: { id: rest.groupId, slug: gSlug, name: gName, visibility: gVisibility, parentId: gParentId, guestPolls: Number(gGuestPolls ?? 0) } };
+}
+
 /** One poll with its group, or null. */
 export async function findPoll(db: Tx, id: string): Promise<PollRow | null> {
   if (!isUuid(id)) return null;
@@ -33,12 +41,10 @@ export async function findPoll(db: Tx, id: string): Promise<PollRow | null> {
     .selectFrom('polls')
     .innerJoin('groups', 'groups.id', 'polls.groupId')
     .selectAll('polls')
-    .select(['groups.slug as gSlug', 'groups.name as gName', 'groups.visibility as gVisibility', 'groups.parentId as gParentId', 'groups.guestPolls as gGuestPolls'])
+    .select(joinedGroupCols)
     .where('polls.id', '=', id)
     .executeTakeFirst();
-  if (!row) return null;
-  const { gSlug, gName, gVisibility, gParentId, gGuestPolls, ...p } = row;
-  return { ...p, group: { id: p.groupId, slug: gSlug, name: gName, visibility: gVisibility, parentId: gParentId, guestPolls: Number(gGuestPolls ?? 0) } };
+  return row ? withGroup(row) : null;
 }
 /** A poll that exists and is not deleted, or "not found". */
 export const pollOr404 = async (db: Tx, id: string) => {
@@ -53,12 +59,10 @@ export async function findEvent(db: Tx, id: string): Promise<EventRow | null> {
     .selectFrom('calendarEvents')
     .innerJoin('groups', 'groups.id', 'calendarEvents.groupId')
     .selectAll('calendarEvents')
-    .select(['groups.slug as gSlug', 'groups.name as gName', 'groups.visibility as gVisibility', 'groups.parentId as gParentId', 'groups.guestPolls as gGuestPolls'])
+    .select(joinedGroupCols)
     .where('calendarEvents.id', '=', id)
     .executeTakeFirst();
-  if (!row) return null;
-  const { gSlug, gName, gVisibility, gParentId, gGuestPolls, ...e } = row;
-  return { ...e, group: { id: e.groupId, slug: gSlug, name: gName, visibility: gVisibility, parentId: gParentId, guestPolls: Number(gGuestPolls ?? 0) } };
+  return row ? withGroup(row) : null;
 }
 export const eventOr404 = async (db: Tx, id: string) => (await findEvent(db, id)) ?? notFound();
 
@@ -77,3 +81,15 @@ export async function memberIds(db: Tx, groupId: string): Promise<string[]> {
 
 /** Markdown to safe HTML, as discussions render it (raw HTML off, sanitized). */
 export const markdown = (s: string) => (s.trim() ? renderMarkdown(s) : '');
+
+/**
+ * Whether `userId` has answered the poll joined as `p` (a date poll's participant, a choice
+ * poll's voter, a proposal's position), for queries that list what still waits for a member.
+ */
+export function answeredBy(eb: ExpressionBuilder<Database & { p: PollsTable }, 'p'>, userId: string) {
+  return eb.or([
+    eb.exists(eb.selectFrom('pollParticipants as pp').select('pp.pollId').whereRef('pp.pollId', '=', 'p.id').where('pp.userId', '=', userId)),
+    eb.exists(eb.selectFrom('pollVoters as pv').select('pv.pollId').whereRef('pv.pollId', '=', 'p.id').where('pv.userId', '=', userId)),
+    eb.exists(eb.selectFrom('pollResponses as pr').select('pr.pollId').whereRef('pr.pollId', '=', 'p.id').where('pr.userId', '=', userId)),
+  ]);
+}
