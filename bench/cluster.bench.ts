@@ -9,6 +9,7 @@
  * (default the test server's), and Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { load } from './load-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,16 +98,6 @@ async function balance(backends: number[]) {
   throw new Error('haproxy did not start');
 }
 
-type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
-function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
-  });
-}
 
 const pages = [
   { key: 'static', label: 'static 1 KB', path: '/bench-1k.txt', cookie: false },

@@ -9,7 +9,8 @@
  * .cpuprofile of this (the server's) process per page, taken only while it is under load
  * (read them with `node bench/profile-summary.mjs dir/<page>.cpuprofile`); BENCH_DUMP=dir keeps each page's HTML.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { load } from './load-client';
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,19 +62,6 @@ const quantile = (xs: number[], q: number) => (xs.length ? Math.round(xs.sort((a
 
 const session = await app.sessions.start(admin.id as never);
 const cookie = `ruche_session=${session.token}`;
-
-type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
-
-/** Runs bench/load.mjs in a child process and reads its JSON line. */
-function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
-  });
-}
 
 const profileDir = process.env.BENCH_PROFILE;
 const inspector = profileDir ? new Session() : null;

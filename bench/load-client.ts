@@ -1,0 +1,18 @@
+/**
+ * Runs the load generator (bench/load.mjs, autocannon) in a child process, so that it does not
+ * share the measured server's event loop, and reads its one JSON line.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
+
+export function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
