@@ -92,6 +92,11 @@ try {
       failing,
     };
     rows.push(row);
+    // LIGHTHOUSE_SAVE=dir keeps each page's full report (open it with Lighthouse's viewer or read the JSON).
+    if (process.env.LIGHTHOUSE_SAVE) {
+      fs.mkdirSync(process.env.LIGHTHOUSE_SAVE, { recursive: true });
+      fs.writeFileSync(path.join(process.env.LIGHTHOUSE_SAVE, `${name}.json`), JSON.stringify(lhr));
+    }
     if (process.env.LIGHTHOUSE_DETAILS) {
       // What to fix first: the heaviest scripts, the opportunities, where the main thread went.
       for (const i of requests.filter((x) => x.resourceType === 'Script').sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0)).slice(0, 6)) console.log(`   script ${((i.transferSize ?? 0) / 1024).toFixed(1)} KB ${(i as { url?: string }).url}`);
