@@ -28,9 +28,9 @@ if (spawnSync('haproxy', ['-v']).status !== 0) {
   console.error('bench:cluster needs HAProxy: apt-get install haproxy');
   process.exit(1);
 }
-if (!fs.existsSync('build/handler.js') || process.env.BENCH_BUILD) {
+if (!fs.existsSync('build/handler.js') || !fs.existsSync('build/main.mjs') || process.env.BENCH_BUILD) {
   console.log('building…');
-  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
 }
 fs.writeFileSync('build/client/bench-1k.txt', 'x'.repeat(1023) + '\n');
@@ -64,7 +64,7 @@ await app.close();
 
 const children: ChildProcess[] = [];
 async function startProcess(port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['build/main.mjs'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   for (let i = 0; i < 300; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);

@@ -1,32 +1,32 @@
 /**
- * `npm run bench`: page throughput of a real production server (SQLite), with autocannon at
- * 50 concurrent connections, beside a static 1 KB file of the same server in the same run.
- * Then the home page and the group list at 100,000 discussions. Ends with one JSON line.
+ * `npm run bench`: page throughput of the production server (build/main.mjs, SQLite), with
+ * autocannon at 50 concurrent connections, beside a static 1 KB file of the same server in the
+ * same run. Then the home page and the group list at 100,000 discussions. Ends with one JSON line.
  *
- * The server runs in this process; the load generator runs in a child process
- * (bench/load.mjs), so the measure does not steal the server's event loop.
- * BENCH_SECONDS sets the duration of each measure, BENCH_GROW=0 skips the 100,000 part; BENCH_PROFILE=dir writes one
- * .cpuprofile of this (the server's) process per page, taken only while it is under load
- * (read them with `node bench/profile-summary.mjs dir/<page>.cpuprofile`); BENCH_DUMP=dir keeps each page's HTML.
+ * Three processes: this one seeds the database through the app; the server runs as in
+ * production (`node build/main.mjs`, no TypeScript loader), with bench/server-probe.mjs for its
+ * own request times and CPU profiles; the load generator (bench/load.mjs) has its own, so that it
+ * does not steal the server's event loop. BENCH_SECONDS sets the duration of each measure,
+ * BENCH_GROW=0 skips the 100,000 part; BENCH_PROFILE=dir writes one .cpuprofile of the server per
+ * page, taken only while it is under load (read them with `node bench/profile-summary.mjs
+ * dir/<page>.cpuprofile`); BENCH_DUMP=dir keeps each page's HTML.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { load } from './load-client';
-import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/lib/server/config';
 import { createApp } from '../src/lib/server/app';
 import { insertUser } from '../src/lib/server/domain/accounts/users';
-import { startServer } from '../server/main';
 import { seedComments, seedDiscussions, seedGroup, seedTasks } from './seed';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
 
-if (!fs.existsSync('build/handler.js') || process.env.BENCH_BUILD) {
+if (!fs.existsSync('build/handler.js') || !fs.existsSync('build/main.mjs') || process.env.BENCH_BUILD) {
   console.log('building…');
-  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
 }
 // A 1 KB static file served by the same handler (sirv), as the baseline.
@@ -34,7 +34,8 @@ fs.writeFileSync('build/client/bench-1k.txt', 'x'.repeat(1023) + '\n');
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-bench-'));
 const port = 3900 + Math.floor(Math.random() * 90);
-const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}` });
+const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}`, SMTP_IN_PORT: '0' };
+const config = loadConfig(env);
 const app = await createApp(config, { log: () => {} });
 await app.instance.setup({ associationName: 'Bench', name: 'Bench Admin', email: 'bench@example.org', password: 'benchmark-password' });
 const admin = await app.db.selectFrom('users').select('id').where('email', '=', 'bench@example.org').executeTakeFirstOrThrow();
@@ -48,29 +49,32 @@ const talkGroup = await seedGroup(app, { slug: 'communication', ownerId: admin.i
 const [longDiscussion] = await seedDiscussions(app, talkGroup, admin.id, 1);
 await seedComments(app, longDiscussion, members, 200);
 
-const running = await startServer(config, { app, quiet: true });
-// Server-side time of each request (from its arrival to the last byte handed to the socket):
-// beside autocannon's figures, it tells waiting inside the server from waiting outside it.
-let serverTimes: number[] = [];
-const perConn = new Map<number, number>();
-running.server.prependListener('request', (req, res) => {
-  const t0 = performance.now();
-  perConn.set(req.socket.remotePort ?? 0, (perConn.get(req.socket.remotePort ?? 0) ?? 0) + 1);
-  res.once('finish', () => serverTimes.push(performance.now() - t0));
-});
-const quantile = (xs: number[], q: number) => (xs.length ? Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]) : 0);
+// The server, as in production, in its own process.
+const server = spawn(process.execPath, ['--import', './bench/server-probe.mjs', 'build/main.mjs'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const serverUrl = `http://127.0.0.1:${port}`;
+let asked = 0;
+const pending = new Map<number, (x: Record<string, number>) => void>();
+server.on('message', (m: { id: number }) => pending.get(m.id)?.(m as never));
+/** A question to the server's probe (bench/server-probe.mjs). */
+function probe(cmd: string, extra: Record<string, string> = {}): Promise<Record<string, number>> {
+  const id = ++asked;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    server.send({ id, cmd, ...extra });
+  });
+}
+for (let i = 0; ; i++) {
+  if (await fetch(`${serverUrl}/healthz`).then((r) => r.ok, () => false)) break;
+  if (i > 300 || server.exitCode !== null) throw new Error('the server did not start');
+  await new Promise((r) => setTimeout(r, 100));
+}
+const running = { url: serverUrl };
 
 const session = await app.sessions.start(admin.id as never);
 const cookie = `ruche_session=${session.token}`;
 
 const profileDir = process.env.BENCH_PROFILE;
-const inspector = profileDir ? new Session() : null;
-if (inspector) {
-  fs.mkdirSync(profileDir as string, { recursive: true });
-  inspector.connect();
-  await inspector.post('Profiler.enable');
-  await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
-}
+if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 
 let staticRps = 0;
 async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
@@ -88,17 +92,12 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
   }
   // Warm-up (JIT, caches), not recorded.
   await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
-  if (inspector) await inspector.post('Profiler.start');
-  serverTimes = [];
-  perConn.clear();
+  if (profileDir) await probe('profile-start');
+  await probe('reset');
   const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
-  if (inspector) {
-    const { profile } = await inspector.post('Profiler.stop');
-    fs.writeFileSync(path.join(profileDir as string, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`), JSON.stringify(profile));
-  }
+  const server = await probe('times');
+  if (profileDir) await probe('profile-stop', { file: path.resolve(profileDir, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`) });
   if (!staticRps) staticRps = r.rps;
-  if (process.env.BENCH_DEBUG) console.log([...perConn.values()].sort((a, b) => a - b).join(' '));
-  const server = { p50_ms: quantile(serverTimes, 0.5), p99_ms: quantile(serverTimes, 0.99) };
   const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, errors: r.errors + r.non2xx };
   console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms)  ${size} B  errors ${out.errors}`);
   return out;
@@ -130,7 +129,9 @@ if (grow) {
 const home100k = grow ? await measure('home page, 100,000 discussions', '/') : home1k;
 const group100k = grow ? await measure('group list, 100,000 discussions', `/groups/coordination/discussions`) : groupList;
 
-await running.stop();
+server.kill('SIGTERM');
+await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+await app.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.rmSync('build/client/bench-1k.txt', { force: true });
 

@@ -1,5 +1,5 @@
 // `npm start`: builds the pages when the build is missing or older than the sources, then
-// runs the production entry. A fresh clone needs only `npm ci && npm start`.
+// runs the production entry (build/main.mjs). A fresh clone needs only `npm ci && npm start`.
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,14 +13,15 @@ const newest = (dir) => {
   }
   return t;
 };
-const handler = path.resolve('build/handler.js');
-const built = fs.existsSync(handler) ? fs.statSync(handler).mtimeMs : 0;
-const sources = Math.max(newest('src'), newest('static'), fs.statSync('svelte.config.js').mtimeMs);
+const age = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
+const built = Math.min(age(path.resolve('build/handler.js')), age(path.resolve('build/main.mjs')));
+const sources = Math.max(newest('src'), newest('static'), newest('server'), fs.statSync('svelte.config.js').mtimeMs);
 if (built < sources || process.env.RUCHE_REBUILD) {
-  console.log('[ruche] building the pages (first start or sources changed)…');
-  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  console.log('[ruche] building the pages and the server (first start or sources changed)…');
+  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+// The compiled entry (scripts/build.mjs): node alone, no TypeScript loader in the process.
+const child = spawn(process.execPath, ['build/main.mjs'], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -48,7 +48,7 @@ if (!process.env.SKIP_UNIT) run('unit-and-integration', ['--config', 'vitest.con
 if (!process.env.SKIP_E2E) {
   if (!process.env.SKIP_BUILD) {
     console.log('\n=== build ===');
-    const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
     if (b.status !== 0) failed += 1;
   }
   run('end-to-end', ['--config', 'vitest.e2e.config.ts']);
