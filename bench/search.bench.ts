@@ -3,7 +3,7 @@
  * member of 20 groups out of 40 (the search filters on the groups they may read). On SQLite,
  * and on PostgreSQL too when BENCH_PG_URL points at a server (a scratch database is created
  * and dropped). BENCH_COMMENTS sets the size (default 1,000,000); BENCH_SEARCHES the number of
- * timed searches per query (default 60); BENCH_KEEP=1 keeps the SQLite database. Prints p50/p95 per query and engine, then one JSON line.
+ * timed searches per query (default 60); BENCH_KEEP=1 keeps the databases; BENCH_ENGINES=sqlite or postgres runs one. Prints p50/p95 per query and engine, then one JSON line.
  *
  * The rows are written straight into the tables, as the services would (the search documents
  * with their stemmed `terms`; FTS5 triggers and PostgreSQL's generated tsvector do the rest);
@@ -106,8 +106,10 @@ async function run(engine: 'sqlite' | 'postgres', databaseUrl?: string) {
   return { engine, seed_s: seedSeconds, worst_p95_ms: Math.max(...Object.values(out).map((v) => v.p95_ms)), queries: out };
 }
 
-const results = [await run('sqlite')];
-if (process.env.BENCH_PG_URL) {
+// BENCH_ENGINES=postgres (or sqlite) runs one engine only.
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const results = engines.includes('sqlite') ? [await run('sqlite')] : [];
+if (process.env.BENCH_PG_URL && engines.includes('postgres')) {
   const base = process.env.BENCH_PG_URL;
   const name = `ruche_bench_search_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: base });
@@ -118,7 +120,9 @@ if (process.env.BENCH_PG_URL) {
   try {
     results.push(await run('postgres', u.toString()));
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // BENCH_KEEP=1 keeps the PostgreSQL database too.
+    if (process.env.BENCH_KEEP) console.log(`  kept PostgreSQL database ${name}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }

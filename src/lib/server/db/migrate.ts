@@ -15,6 +15,7 @@ import * as m012tasks from './migrations/012-tasks';
 import * as m013push from './migrations/013-push';
 import * as m014decide from './migrations/014-decide';
 import * as m015searchOrder from './migrations/015-search-order';
+import * as m016searchOrderPg from './migrations/016-search-order-pg';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -34,6 +35,7 @@ export const migrations: [string, Migration][] = [
   ['013-push', m013push],
   ['014-decide', m014decide],
   ['015-search-order', m015searchOrder],
+  ['016-search-order-pg', m016searchOrderPg],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

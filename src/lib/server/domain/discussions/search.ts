@@ -76,7 +76,7 @@ function hitUrl(r: { kind: string; docId: string; discussionId: string; taskId?:
 }
 
 type SearchFrom = Database & { sd: Database['searchDocs'] };
-/** From this many matches on, SQLite walks the date index instead of looking up every match. */
+/** From this many matches on, a search walks its matches by date instead of looking up every match. */
 const COMMON = 2000;
 /** A position in the newest-first order of matches. */
 type Cursor = { at: string; row: number };
@@ -114,16 +114,25 @@ export function createSearch(deps: Deps) {
   type Row = Awaited<ReturnType<ReturnType<typeof readable>['execute']>>[number];
 
   /**
-   * SQLite, a word found in many texts: the next `size` matches after `cursor` in groups the
-   * actor may read, as bare (rowid, createdAt) pairs. They are read newest first from the
-   * (created_at, group_id) index against the set of matching rowids and the set of readable
-   * groups, all without touching a document, and the walk stops after `size` of them instead
-   * of looking up every match. SQLite's planner would rather drive from the match;
-   * `INDEXED BY` says otherwise.
+   * A word found in many texts: the next `size` matches after `cursor` in groups the actor may
+   * read, as bare (rowid, createdAt) pairs, newest first, without looking up every match.
+   * SQLite reads its (created_at, group_id) index newest first against the set of matching
+   * rowids and the readable groups, and stops after `size` (its planner would rather drive from
+   * the match; `INDEXED BY` says otherwise). PostgreSQL takes, in each readable group, its
+   * newest `size` matches from the (group_id, created_at) index (migration 016) and keeps the
+   * newest `size` of them all: a few thousand rows read instead of sorting every match.
    */
   async function newestMatches(actor: Actor, terms: string[][], cursor: Cursor | null, size: number) {
     const groups = db.selectFrom('groups').select('groups.id').where(() => groupReadBy(actor, null as never, 'groups.id', 'groups.visibility'));
     const after = cursor ? sql`AND (sd.created_at < ${cursor.at} OR (sd.created_at = ${cursor.at} AND sd.rowid < ${cursor.row}))` : sql``;
+    if (dialect === 'postgres') {
+      const ids = (await groups.execute()).map((g) => g.id);
+      const r = await sql<{ rowid: number; createdAt: string }>`SELECT x.rowid, x.created_at FROM unnest(${ids}::text[]) AS g(id) CROSS JOIN LATERAL (
+        SELECT sd.rowid, sd.created_at FROM search_docs AS sd WHERE sd.group_id = g.id AND sd.tsv @@ ${tsQuery(terms)}::tsquery ${after}
+        ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}) AS x
+        ORDER BY x.created_at DESC, x.rowid DESC LIMIT ${size}`.execute(db);
+      return r.rows;
+    }
     const r = await sql<{ rowid: number; createdAt: string }>`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_created
       WHERE sd.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)}) AND sd.group_id IN (${groups}) ${after}
       ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}`.execute(db);
@@ -131,16 +140,28 @@ export function createSearch(deps: Deps) {
   }
 
   /**
+   * Whether a search is for a common word (`COMMON` matches or more), which is walked (above).
+   * SQLite counts its matches up to `COMMON` from the full-text index alone; PostgreSQL asks
+   * its planner's estimate (the tsvector's statistics), since counting there reads the rows.
+   * Either way only speed depends on the answer: both ways give the same hits.
+   */
+  async function isCommon(terms: string[][]): Promise<boolean> {
+    if (dialect === 'sqlite') return (await sql<{ rowid: number }>`SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)} LIMIT ${COMMON}`.execute(db)).rows.length >= COMMON;
+    const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM search_docs WHERE tsv @@ ${tsQuery(terms)}::tsquery`.execute(db);
+    return (plan.rows[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0) >= COMMON;
+  }
+
+  /**
    * The first `want` readable matches after `cursor`, newest first. One query over all the
    * matches (joined, filtered, sorted) costs a look-up per match: fine for a few thousand,
-   * seconds for a common word at a million texts. On SQLite such a word is walked in two
-   * batches from the date index (in groups the actor may read), each checked against all
+   * seconds for a common word at a million texts. Such a word is walked in two
+   * batches newest first (in groups the actor may read), each checked against all
    * the rules of reading (a live discussion or task); only if they still leave the page
    * short (many matches in deleted items) does the one query finish it. Batches are consecutive ranges of the same order, so the hits are
    * exactly those of the one query.
    */
   async function firstReadable(actor: Actor, terms: string[][], cursor: Cursor | null, want: number): Promise<Row[]> {
-    const common = dialect === 'sqlite' && (await sql<{ rowid: number }>`SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)} LIMIT ${COMMON}`.execute(db)).rows.length >= COMMON;
+    const common = await isCommon(terms);
     const rows: Row[] = [];
     if (common) {
       for (const size of [Math.max(4 * want, 100), 16 * Math.max(4 * want, 100)]) {
