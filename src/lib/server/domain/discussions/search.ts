@@ -119,7 +119,7 @@ export function createSearch(deps: Deps) {
    * SQLite reads its (created_at, group_id) index newest first against the set of matching
    * rowids and the readable groups, and stops after `size` (its planner would rather drive from
    * the match; `INDEXED BY` says otherwise). PostgreSQL takes, in each readable group, its
-   * newest `size` matches from the (group_id, created_at) index (migration 016) and keeps the
+   * newest `size` matches from the (group_id, created_at, rowid) index (migration 016) and keeps the
    * newest `size` of them all: a few thousand rows read instead of sorting every match.
    */
   async function newestMatches(actor: Actor, terms: string[][], cursor: Cursor | null, size: number) {
@@ -127,11 +127,19 @@ export function createSearch(deps: Deps) {
     const after = cursor ? sql`AND (sd.created_at < ${cursor.at} OR (sd.created_at = ${cursor.at} AND sd.rowid < ${cursor.row}))` : sql``;
     if (dialect === 'postgres') {
       const ids = (await groups.execute()).map((g) => g.id);
-      const r = await sql<{ rowid: number; createdAt: string }>`SELECT x.rowid, x.created_at FROM unnest(${ids}::text[]) AS g(id) CROSS JOIN LATERAL (
-        SELECT sd.rowid, sd.created_at FROM search_docs AS sd WHERE sd.group_id = g.id AND sd.tsv @@ ${tsQuery(terms)}::tsquery ${after}
-        ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}) AS x
-        ORDER BY x.created_at DESC, x.rowid DESC LIMIT ${size}`.execute(db);
-      return r.rows;
+      // The planner, estimating few matches per group (it takes words as independent), would
+      // rather read a whole group and sort it; this transaction tells it to walk the ordered
+      // index (and not to compile the query, which the penalties would otherwise trigger).
+      return db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL enable_bitmapscan = off`.execute(tx);
+        await sql`SET LOCAL enable_sort = off`.execute(tx);
+        await sql`SET LOCAL jit = off`.execute(tx);
+        const r = await sql<{ rowid: number; createdAt: string }>`SELECT x.rowid, x.created_at FROM unnest(${ids}::text[]) AS g(id) CROSS JOIN LATERAL (
+          SELECT sd.rowid, sd.created_at FROM search_docs AS sd WHERE sd.group_id = g.id AND sd.tsv @@ ${tsQuery(terms)}::tsquery ${after}
+          ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}) AS x
+          ORDER BY x.created_at DESC, x.rowid DESC LIMIT ${size}`.execute(tx);
+        return r.rows;
+      });
     }
     const r = await sql<{ rowid: number; createdAt: string }>`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_created
       WHERE sd.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)}) AND sd.group_id IN (${groups}) ${after}
