@@ -55,6 +55,7 @@ const pages: [string, string][] = [
 ];
 if (fs.existsSync('src/routes/groups/[slug]/tasks')) pages.push(['tasks', '/groups/coordination/tasks']);
 
+const loadBefore = os.loadavg()[0];
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -73,6 +74,8 @@ try {
     });
     if (!r) throw new Error(`no result for ${urlPath}`);
     const lhr = r.lhr;
+    // A run Lighthouse could not finish (a timeout on a loaded machine) says so rather than scoring 0.
+    if (lhr.runtimeError) console.log(`${name.padEnd(16)} not measured: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const requests = ((lhr.audits['network-requests']?.details as { items?: { resourceType?: string; transferSize?: number }[] })?.items ?? []);
     const js = requests.filter((i) => i.resourceType === 'Script').reduce((s, i) => s + (i.transferSize ?? 0), 0);
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
@@ -106,5 +109,8 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log(JSON.stringify({ bench: 'lighthouse', form_factor: 'mobile', throttling: 'simulated slow 4G', pages: Object.fromEntries(rows.map(({ page, ...r }) => [page, r])) }));
+// Scores on a shared machine move with its load: the 1-minute load average before and after, with the core count.
+const load = { cores: os.cpus().length, before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
+console.log(`load average ${load.before} → ${load.after} on ${load.cores} cores`);
+console.log(JSON.stringify({ bench: 'lighthouse', form_factor: 'mobile', throttling: 'simulated slow 4G', load_average: load, pages: Object.fromEntries(rows.map(({ page, ...r }) => [page, r])) }));
 process.exit(0);

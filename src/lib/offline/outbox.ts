@@ -17,6 +17,9 @@
 
 export type OutboxKind = 'comment' | 'chat' | 'chat-reaction' | 'task' | 'rsvp';
 
+/** The window event a one-tap form kept offline sends (./queue.ts): `detail` is what will be done, for the network indicator. */
+export const QUEUED_EVENT = 'ruche:queued';
+
 /** Kinds that are something done, not words written: a refusal shows what the member tried to do. */
 export const isAction = (e: Pick<OutboxEntry, 'kind'>) => e.kind === 'task' || e.kind === 'rsvp';
 

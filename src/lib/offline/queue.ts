@@ -8,10 +8,7 @@
  */
 import { page } from '$app/state';
 import { enqueue } from './device';
-import { taskEntry, type OutboxEntry, type TaskChange } from './outbox';
-
-/** What the network indicator hears when a tap was kept: `detail` is what will be done. */
-export const QUEUED_EVENT = 'ruche:queued';
+import { QUEUED_EVENT, taskEntry, type OutboxEntry, type TaskChange } from './outbox';
 
 /** Builds the entry for this submission (`null`: this one is not kept, e.g. signed out). */
 export type BuildEntry = (fd: FormData) => OutboxEntry | null;
