@@ -100,6 +100,8 @@ try {
       for (const i of requests.filter((x) => x.resourceType === 'Script').sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0)).slice(0, 6)) console.log(`   script ${((i.transferSize ?? 0) / 1024).toFixed(1)} KB ${(i as { url?: string }).url}`);
       for (const a of Object.values(lhr.audits)) if (a.details?.type === 'opportunity' && (a.numericValue ?? 0) > 50) console.log(`   opportunity ${a.id}: ${Math.round(a.numericValue ?? 0)} ms`);
       for (const id of ['mainthread-work-breakdown', 'bootup-time', 'server-response-time', 'total-byte-weight', 'dom-size']) console.log(`   ${id}: ${lhr.audits[id]?.displayValue ?? ''}`);
+      for (const i of ((lhr.audits['mainthread-work-breakdown']?.details as { items?: { groupLabel?: string; duration?: number }[] })?.items ?? []).slice(0, 5)) console.log(`   main thread ${Math.round(i.duration ?? 0)} ms ${i.groupLabel}`);
+      for (const i of ((lhr.audits['bootup-time']?.details as { items?: { url?: string; scripting?: number; scriptParseCompile?: number }[] })?.items ?? []).slice(0, 5)) console.log(`   boot-up ${Math.round(i.scripting ?? 0)} ms scripting, ${Math.round(i.scriptParseCompile ?? 0)} ms compile ${i.url}`);
     }
     console.log(`${name.padEnd(16)} perf ${row.performance}  a11y ${row.accessibility}  best ${row.best_practices}  JS ${row.js_kb} KB  LCP ${row.lcp_ms} ms  TBT ${row.tbt_ms} ms  CLS ${row.cls}${failing.length ? `  below 0.9: ${failing.join(', ')}` : ''}`);
   }
