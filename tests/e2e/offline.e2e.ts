@@ -150,6 +150,11 @@ describe('offline and bad networks', () => {
     await page.getByRole('button', { name: 'Mark as done' }).waitFor({ state: 'detached' });
     expect(await recorded('task.completed', taskId)).toBe(1);
     expect((await app.tasks.get(await anne.actor(), { taskId })).done).toBe(true);
+    // The API's one-tap calls still need no body at all; a header key works as the body's does.
+    const take = (key?: string) => page.request.post(`/api/v1/tasks/${taskId}/take`, { headers: { origin: e.url, ...(key ? { 'idempotency-key': key } : {}) } });
+    expect((await take()).status()).toBe(200);
+    expect((await take('take-by-header-1')).status()).toBe(200);
+    expect(await recorded('task.assigned', taskId)).toBe(1);
     await context.close();
   });
 
