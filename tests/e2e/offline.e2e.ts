@@ -179,6 +179,35 @@ describe('offline and bad networks', () => {
     await context.close();
   });
 
+  it('home\'s one-tap "done" and "I\'m coming" given offline wait on the device, are sent in order once the network returns, and leave the list', async () => {
+    const app = e.running.app;
+    const taskId = (await app.tasks.create(await anne.actor(), { groupSlug: slug, title: 'Water the plants', assigneeIds: [anne.id] })).id;
+    const startDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const { id: eventId } = await app.decide.createEvent(await anne.actor(), { groupSlug: slug, title: 'Repair café', timeZone: 'Europe/Brussels', startDate, startTime: '14:00', endTime: '17:00' });
+    const { context, page } = await keptPage('/');
+    const needs = page.getByTestId('needs-me');
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    await needs.getByRole('button', { name: 'Done: “Water the plants”' }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Mark “Water the plants” as done” will be done when the network returns.').waitFor();
+    await needs.getByRole('button', { name: 'I’m coming: “Repair café”' }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Answer “I’m coming” to “Repair café”” will be done when the network returns.').waitFor();
+    expect(await outboxSize(page)).toBe(2);
+    const answers = () => app.db.selectFrom('eventRsvps').select('answer').where('eventId', '=', eventId).execute();
+    expect(await recorded('task.completed', taskId)).toBe(0);
+    expect(await answers()).toEqual([]);
+
+    await context.setOffline(false);
+    await expect.poll(answers).toEqual([{ answer: 'yes' }]);
+    expect(await recorded('task.completed', taskId)).toBe(1);
+    expect(await recorded('event.rsvped', eventId)).toBe(1);
+    // Once sent, home is read again: neither waits for the member any more.
+    await needs.getByRole('button', { name: 'Done: “Water the plants”' }).waitFor({ state: 'detached' });
+    await needs.getByRole('button', { name: 'I’m coming: “Repair café”' }).waitFor({ state: 'detached' });
+    await expect.poll(() => outboxSize(page)).toBe(0);
+    await context.close();
+  });
+
   it('a reply to a discussion deleted meanwhile is shown as not sent with its text to copy; logging out forgets the device outbox and kept pages', async () => {
     const app = e.running.app;
     const gone = (await app.discussions.create(await anne.actor(), { groupSlug: slug, title: 'Soon deleted', body: 'Short-lived' })).id;
