@@ -1,8 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { messagesPerLanguage } from './src/lib/i18n/build.ts';
 
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [messagesPerLanguage(), sveltekit()],
   server: { port: 3000 },
   build: { target: 'es2020' },
   ssr: { external: ['better-sqlite3', 'sharp', '@node-rs/argon2', 'pg'] },
