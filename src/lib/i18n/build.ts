@@ -37,15 +37,13 @@ export function messagesPerLanguage(): Plugin {
     watchChange(id) {
       if (id.includes(`${path.sep}i18n${path.sep}`)) loaded = undefined;
     },
-    handleHotUpdate({ file, server }) {
+    handleHotUpdate({ file, server, modules }) {
       if (!file.includes(`${path.sep}i18n${path.sep}`)) return;
       loaded = undefined;
-      for (const env of Object.values(server.environments)) {
-        for (const l of ['fr', 'nl', 'en']) {
-          const m = env.moduleGraph.getModuleById(RESOLVED + l);
-          if (m) env.moduleGraph.invalidateModule(m);
-        }
-      }
+      // The language modules are read again, and the pages that use them reload.
+      const stale = ['fr', 'nl', 'en'].flatMap((l) => [...(server.moduleGraph.getModulesByFile(RESOLVED + l) ?? []), server.moduleGraph.getModuleById(RESOLVED + l)]).filter((m) => !!m);
+      for (const m of stale) server.moduleGraph.invalidateModule(m);
+      return [...modules, ...stale];
     },
   };
 }
