@@ -113,6 +113,27 @@ describe('typing before the scripts have started', () => {
     await context.close();
   });
 
+  it('the page names its language\'s file in its head, so the browser fetches it with the other scripts, once', async () => {
+    const html = await (await fetch(`${e.url}/login`, { headers: { 'accept-language': 'nl-BE,nl' } })).text();
+    const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]*messages-[^"]*)"/g)].map((m) => m[1]);
+    expect(preloads).toHaveLength(1);
+    expect(preloads[0]).toMatch(/^\/_app\/immutable\/chunks\/messages-nl\.[\w-]+\.js$/);
+    const file = await (await fetch(e.url + preloads[0])).text();
+    expect(file).toContain('Naar de inhoud');
+    expect(file).not.toContain('Skip to content');
+
+    const { page, context } = await e.newPage({ locale: 'nl-BE' });
+    const fetched: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/messages-')) fetched.push(new URL(r.url()).pathname);
+    });
+    await page.goto('/login');
+    await hydrated(page.locator('form[action="?/magic"]').getByLabel('E-mailadres'));
+    // The preloaded file is the one hydration imports: it is not fetched a second time.
+    expect(fetched).toEqual([preloads[0]]);
+    await context.close();
+  });
+
   it('the profile: a language chosen and a name typed before hydration are kept and saved', async () => {
     const app = e.running.app;
     const anne = await anneAdmin();
