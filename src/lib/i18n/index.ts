@@ -30,13 +30,20 @@ function dictionaries(): Record<Locale, Dictionary> {
   return dicts;
 }
 
+const complete = new Map<Locale, Dictionary>();
 /**
  * One language's complete dictionary as the browser gets it: its own texts over the English
- * ones, so a key that lacks a translation falls back to English there as it does here.
+ * ones, so a key that lacks a translation falls back to English there as it does here. Built
+ * once per language and shared (frozen): the server renders replies with it on every page, and
+ * translators are cached per dictionary object.
  */
 export function messagesOf(locale: Locale): Dictionary {
-  const d = dictionaries();
-  return locale === 'en' ? { ...d.en } : { ...d.en, ...d[locale] };
+  let m = complete.get(locale);
+  if (!m) {
+    const d = dictionaries();
+    complete.set(locale, (m = Object.freeze(locale === 'en' ? { ...d.en } : { ...d.en, ...d[locale] })));
+  }
+  return m;
 }
 
 /** Returns the translate function for a locale. Unknown keys fall back to English, then to the key. */
