@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { startE2E, type E2E } from './support';
+import { chatGroup, chatUser } from '../support/chat-factories';
 
 /*
  * A member on a slow phone types (and sends) before the page's scripts have started. Here the
@@ -154,6 +155,27 @@ describe('typing before the scripts have started', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Profiel opgeslagen.').waitFor();
     expect(await page.getByLabel('Weergavenaam').inputValue()).toBe('Anne P.');
+    await context.close();
+  });
+
+  it('a reply typed before hydration is saved as a draft once the page has started, and is there on coming back', async () => {
+    await anneAdmin();
+    const app = e.running.app;
+    const bert = await chatUser(app, { name: 'Bert Janssens', locale: 'en' });
+    const slug = (await chatGroup(app, [{ id: bert.id }], { name: 'Repair Café' })).slug;
+    const id = (await app.discussions.create(await bert.actor(), { groupSlug: slug, title: 'Tools to bring', body: 'Who has a soldering iron?' })).id;
+    const { page, context } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, bert.id);
+    const lang = await holdLanguage(page);
+    await page.goto(`/d/${id}`);
+    const reply = page.getByRole('combobox', { name: /^Your reply/ });
+    await reply.fill('I bring mine, typed early');
+    lang.release();
+    await hydrated(reply);
+    await page.getByText('Draft saved.').waitFor();
+    await page.goto('/');
+    await page.goto(`/d/${id}`);
+    expect(await reply.inputValue()).toBe('I bring mine, typed early');
     await context.close();
   });
 });
