@@ -55,6 +55,7 @@ const pages: [string, string][] = [
 ];
 if (fs.existsSync('src/routes/groups/[slug]/tasks')) pages.push(['tasks', '/groups/coordination/tasks']);
 
+const loadBefore = os.loadavg()[0];
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -73,6 +74,8 @@ try {
     });
     if (!r) throw new Error(`no result for ${urlPath}`);
     const lhr = r.lhr;
+    // A run Lighthouse could not finish (a timeout on a loaded machine) says so rather than scoring 0.
+    if (lhr.runtimeError) console.log(`${name.padEnd(16)} not measured: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
     const requests = ((lhr.audits['network-requests']?.details as { items?: { resourceType?: string; transferSize?: number }[] })?.items ?? []);
     const js = requests.filter((i) => i.resourceType === 'Script').reduce((s, i) => s + (i.transferSize ?? 0), 0);
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
@@ -102,6 +105,8 @@ try {
       for (const i of requests.filter((x) => x.resourceType === 'Script').sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0)).slice(0, 6)) console.log(`   script ${((i.transferSize ?? 0) / 1024).toFixed(1)} KB ${(i as { url?: string }).url}`);
       for (const a of Object.values(lhr.audits)) if (a.details?.type === 'opportunity' && (a.numericValue ?? 0) > 50) console.log(`   opportunity ${a.id}: ${Math.round(a.numericValue ?? 0)} ms`);
       for (const id of ['mainthread-work-breakdown', 'bootup-time', 'server-response-time', 'total-byte-weight', 'dom-size']) console.log(`   ${id}: ${lhr.audits[id]?.displayValue ?? ''}`);
+      for (const i of ((lhr.audits['mainthread-work-breakdown']?.details as { items?: { groupLabel?: string; duration?: number }[] })?.items ?? []).slice(0, 5)) console.log(`   main thread ${Math.round(i.duration ?? 0)} ms ${i.groupLabel}`);
+      for (const i of ((lhr.audits['bootup-time']?.details as { items?: { url?: string; scripting?: number; scriptParseCompile?: number }[] })?.items ?? []).slice(0, 5)) console.log(`   boot-up ${Math.round(i.scripting ?? 0)} ms scripting, ${Math.round(i.scriptParseCompile ?? 0)} ms compile ${i.url}`);
     }
     console.log(`${name.padEnd(16)} perf ${row.performance}  a11y ${row.accessibility}  best ${row.best_practices}  JS ${row.js_kb} KB  LCP ${row.lcp_ms} ms  TBT ${row.tbt_ms} ms  CLS ${row.cls}${failing.length ? `  below 0.9: ${failing.join(', ')}` : ''}`);
   }
@@ -111,5 +116,8 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log(JSON.stringify({ bench: 'lighthouse', form_factor: 'mobile', throttling: 'simulated slow 4G', pages: Object.fromEntries(rows.map(({ page, ...r }) => [page, r])) }));
+// Scores on a shared machine move with its load: the 1-minute load average before and after, with the core count.
+const load = { cores: os.cpus().length, before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
+console.log(`load average ${load.before} → ${load.after} on ${load.cores} cores`);
+console.log(JSON.stringify({ bench: 'lighthouse', form_factor: 'mobile', throttling: 'simulated slow 4G', load_average: load, pages: Object.fromEntries(rows.map(({ page, ...r }) => [page, r])) }));
 process.exit(0);

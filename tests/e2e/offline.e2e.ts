@@ -33,6 +33,21 @@ async function keptPage(path: string): Promise<{ context: BrowserContext; page: 
 const commentsWith = async (body: string) => (await e.running.app.db.selectFrom('comments').select('id').where('body', '=', body).execute()).length;
 const messagesWith = async (body: string) => (await e.running.app.db.selectFrom('chatMessages').select('id').where('body', '=', body).execute()).length;
 
+/** How often something was recorded about `id` (the events a change writes once per real change). */
+const recorded = async (type: string, id: string) => (await e.running.app.db.selectFrom('events').select('id').where('type', '=', type).where('data', 'like', `%${id}%`).execute()).length;
+/** What waits in the device outbox of the page's origin. */
+const outboxSize = (page: Page) => page.evaluate(() => new Promise<number>((resolve) => {
+  const open = indexedDB.open('ruche-device');
+  open.onsuccess = () => {
+    const db = open.result;
+    const names = Array.from(db.objectStoreNames);
+    if (!names.includes('outbox')) return resolve(0);
+    const count = db.transaction('outbox').objectStore('outbox').count();
+    count.onsuccess = () => resolve(count.result);
+  };
+  open.onerror = () => resolve(-1);
+}));
+
 describe('offline and bad networks', () => {
   it('a visited discussion opens offline, marked possibly out of date; a reply written offline survives a reload and is posted once when the network returns', async () => {
     const { context, page } = await keptPage(`/d/${discussionId}`);
@@ -104,6 +119,92 @@ describe('offline and bad networks', () => {
     await page.locator('.msg', { hasText: text }).waitFor();
     await page.getByTestId('queued').waitFor({ state: 'detached' });
     expect(await messagesWith(text)).toBe(1);
+    await context.close();
+  });
+
+  it('a task marked done offline waits on the device and is done once when the network returns, even when the first answer is lost', async () => {
+    const app = e.running.app;
+    const taskId = (await app.tasks.create(await anne.actor(), { groupSlug: slug, title: 'Print the flyers' })).id;
+    const { context, page } = await keptPage(`/tasks/${taskId}`);
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    await page.getByRole('button', { name: 'Mark as done' }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Mark “Print the flyers” as done” will be done when the network returns.').waitFor();
+    expect(await outboxSize(page)).toBe(1);
+    expect(await recorded('task.completed', taskId)).toBe(0);
+
+    // The first try is written by the server but its answer never arrives; the next try repeats the key.
+    let tries = 0;
+    await page.route(/\/api\/v1\/tasks\/[^/]+\/complete$/, async (route) => {
+      if (tries++ === 0) {
+        await route.fetch();
+        await route.abort('internetdisconnected');
+      } else await route.continue();
+    });
+    await context.setOffline(false);
+    await expect.poll(() => recorded('task.completed', taskId)).toBe(1);
+    expect(await outboxSize(page)).toBe(1);
+    await page.reload();
+    await expect.poll(() => outboxSize(page)).toBe(0);
+    expect(tries).toBe(2);
+    await page.getByRole('button', { name: 'Mark as done' }).waitFor({ state: 'detached' });
+    expect(await recorded('task.completed', taskId)).toBe(1);
+    expect((await app.tasks.get(await anne.actor(), { taskId })).done).toBe(true);
+    // The API's one-tap calls still need no body at all; a header key works as the body's does.
+    const take = (key?: string) => page.request.post(`/api/v1/tasks/${taskId}/take`, { headers: { origin: e.url, ...(key ? { 'idempotency-key': key } : {}) } });
+    expect((await take()).status()).toBe(200);
+    expect((await take('take-by-header-1')).status()).toBe(200);
+    expect(await recorded('task.assigned', taskId)).toBe(1);
+    await context.close();
+  });
+
+  it('an answer to an event given offline waits on the device and is saved once when the network returns', async () => {
+    const app = e.running.app;
+    const startDate = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const { id } = await app.decide.createEvent(await anne.actor(), { groupSlug: slug, title: 'Market stand', timeZone: 'Europe/Brussels', startDate, startTime: '09:00', endTime: '13:00' });
+    const { context, page } = await keptPage(`/events/${id}`);
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    await page.getByRole('button', { name: 'Maybe', exact: true }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Answer “Maybe” to “Market stand”” will be done when the network returns.').waitFor();
+    const answers = () => app.db.selectFrom('eventRsvps').select('answer').where('eventId', '=', id).execute();
+    expect(await answers()).toEqual([]);
+
+    await context.setOffline(false);
+    await expect.poll(answers).toEqual([{ answer: 'maybe' }]);
+    // Once sent, the page is read again and shows the answer.
+    await page.getByRole('button', { name: 'Maybe', exact: true, pressed: true }).waitFor();
+    await expect.poll(() => outboxSize(page)).toBe(0);
+    expect(await recorded('event.rsvped', id)).toBe(1);
+    await context.close();
+  });
+
+  it('home\'s one-tap "done" and "I\'m coming" given offline wait on the device, are sent in order once the network returns, and leave the list', async () => {
+    const app = e.running.app;
+    const taskId = (await app.tasks.create(await anne.actor(), { groupSlug: slug, title: 'Water the plants', assigneeIds: [anne.id] })).id;
+    const startDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const { id: eventId } = await app.decide.createEvent(await anne.actor(), { groupSlug: slug, title: 'Repair café', timeZone: 'Europe/Brussels', startDate, startTime: '14:00', endTime: '17:00' });
+    const { context, page } = await keptPage('/');
+    const needs = page.getByTestId('needs-me');
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    await needs.getByRole('button', { name: 'Done: “Water the plants”' }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Mark “Water the plants” as done” will be done when the network returns.').waitFor();
+    await needs.getByRole('button', { name: 'I’m coming: “Repair café”' }).click();
+    await page.getByTestId('network-status').getByText('Kept on this device: “Answer “I’m coming” to “Repair café”” will be done when the network returns.').waitFor();
+    expect(await outboxSize(page)).toBe(2);
+    const answers = () => app.db.selectFrom('eventRsvps').select('answer').where('eventId', '=', eventId).execute();
+    expect(await recorded('task.completed', taskId)).toBe(0);
+    expect(await answers()).toEqual([]);
+
+    await context.setOffline(false);
+    await expect.poll(answers).toEqual([{ answer: 'yes' }]);
+    expect(await recorded('task.completed', taskId)).toBe(1);
+    expect(await recorded('event.rsvped', eventId)).toBe(1);
+    // Once sent, home is read again: neither waits for the member any more.
+    await needs.getByRole('button', { name: 'Done: “Water the plants”' }).waitFor({ state: 'detached' });
+    await needs.getByRole('button', { name: 'I’m coming: “Repair café”' }).waitFor({ state: 'detached' });
+    await expect.poll(() => outboxSize(page)).toBe(0);
     await context.close();
   });
 

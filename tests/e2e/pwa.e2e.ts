@@ -60,6 +60,40 @@ describe('the installable app', () => {
     await context.close();
   });
 
+  it('a page downloads its member\'s language only; after a switch, pages drawn in the browser speak the new one', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    const scripts: Promise<string>[] = [];
+    page.on('response', (r) => {
+      if (r.request().resourceType() === 'script') scripts.push(r.text().catch(() => ''));
+    });
+    const loaded = async () => (await Promise.all(scripts)).join('\n');
+    await page.goto('/groups');
+    await page.waitForLoadState('networkidle');
+    let js = await loaded();
+    expect(js).toContain('Skip to content');
+    expect(js).not.toContain('Aller au contenu');
+    expect(js).not.toContain('Naar de inhoud');
+    // Drawn in the browser (a navigation without reload): English.
+    await page.locator('[data-nav="tasks"]').first().click();
+    await page.getByRole('heading', { level: 1, name: 'My tasks' }).waitFor();
+
+    scripts.length = 0;
+    await page.getByRole('button', { name: 'Nederlands' }).click();
+    await page.getByRole('link', { name: 'Naar de inhoud' }).waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
+    await page.locator('[data-nav="groups"]').first().click();
+    await page.waitForURL('**/groups');
+    await page.locator('[data-nav="tasks"]').first().click();
+    await page.getByRole('heading', { level: 1, name: 'Mijn taken' }).waitFor();
+    js = await loaded();
+    expect(js).not.toContain('Aller au contenu');
+    expect(js).not.toContain('Skip to content');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Skip to content' }).waitFor({ state: 'attached' });
+    await context.close();
+  });
+
   it('a visited page opens offline from the kept copy', async () => {
     const { context, page } = await e.newPage({ locale: 'en-GB' });
     await e.signIn(context, anne.id);

@@ -1,16 +1,24 @@
 import { getContext, setContext } from 'svelte';
-import { formatDate, relativeTime, translator, type Locale, type T } from './index';
+import { compileTranslator, formatDate, relativeTime, type Dictionary, type Locale, type T } from './core';
 
 const KEY = Symbol('i18n');
-const cache = new Map<Locale, T>();
-const tFor = (l: Locale) => cache.get(l) ?? (cache.set(l, translator(l)), cache.get(l)!);
+const cache = new WeakMap<Dictionary, T>();
+function tFor(locale: Locale, dict: Dictionary): T {
+  let t = cache.get(dict);
+  if (!t) cache.set(dict, (t = compileTranslator(locale, dict)));
+  return t;
+}
 
 export type I18n = { t: T; locale: () => Locale; date: (iso: string, style?: 'short' | 'long') => string; ago: (iso: string) => string };
 
-/** Called once by the root layout with getters, so a language change re-renders everything. */
-export function provideI18n(locale: () => Locale, timeZone: () => string) {
+/**
+ * Called once by the root layout with getters, so a language change re-renders everything.
+ * `messages` is the member's language as the root load fetched it (./load.ts): the browser
+ * never holds the other two.
+ */
+export function provideI18n(locale: () => Locale, timeZone: () => string, messages: () => Dictionary) {
   const i18n: I18n = {
-    t: (k, p) => tFor(locale())(k, p),
+    t: (k, p) => tFor(locale(), messages())(k, p),
     locale,
     date: (iso, style = 'short') => formatDate(iso, locale(), timeZone(), style),
     ago: (iso) => relativeTime(iso, locale(), timeZone()),

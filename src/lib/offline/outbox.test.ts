@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatEntry, commentEntry, deliver, flushOutbox, MemoryOutboxStore } from './outbox';
+import { chatEntry, commentEntry, deliver, flushOutbox, isAction, MemoryOutboxStore, rsvpEntry, taskEntry } from './outbox';
 
 type Call = { url: string; key: string | null; body: Record<string, unknown> };
 
@@ -74,5 +74,25 @@ describe('the device outbox', () => {
     await store.add(e);
     expect(await flushOutbox(store, 'u1', server({ [e.url]: 401 }))).toMatchObject({ stopped: 'signed-out', waiting: 1 });
     expect((await store.list('u1'))[0].state).toBe('waiting');
+  });
+
+  it('task changes and answers to events go to their API in order, each under its key; a refused move keeps what was tried', async () => {
+    const store = new MemoryOutboxStore();
+    await store.add(taskEntry('u1', 't1', { action: 'take' }, 'Take “Flyers”', 'key00000001'));
+    await store.add(taskEntry('u1', 't1', { action: 'move', columnId: 'c2', version: 3 }, 'Move “Flyers” to Doing', 'key00000002'));
+    await store.add(taskEntry('u1', 't1', { action: 'done' }, 'Mark “Flyers” as done', 'key00000003'));
+    await store.add(rsvpEntry('u1', 'e1', 'maybe', '20260207', 'Answer “Maybe” to “Stand”', 'key00000004'));
+    const calls: Call[] = [];
+    const r = await flushOutbox(store, 'u1', server({ '/api/v1/tasks/t1/move': 409 }, calls));
+    expect(calls.map((c) => [c.url, c.key, c.body])).toEqual([
+      ['/api/v1/tasks/t1/take', 'key00000001', { key: 'key00000001' }],
+      ['/api/v1/tasks/t1/move', 'key00000002', { key: 'key00000002', columnId: 'c2', version: 3, position: 0 }],
+      ['/api/v1/tasks/t1/complete', 'key00000003', { key: 'key00000003' }],
+      ['/api/v1/events/e1/rsvp', 'key00000004', { key: 'key00000004', answer: 'maybe', occurrence: '20260207' }],
+    ]);
+    expect(r.refused.map((e) => [e.text, e.reason, e.message, isAction(e)])).toEqual([['Move “Flyers” to Doing', 'refused', 'refused 409', true]]);
+    expect((await store.list('u1')).map((e) => e.state)).toEqual(['refused']);
+    expect(rsvpEntry('u1', 'e1', 'yes', null, 'x', 'key00000005').payload).toEqual({ key: 'key00000005', answer: 'yes' });
+    expect(isAction(commentEntry('u1', 'd1', 'words'))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The device outbox: what a member writes without a network (a reply, a chat message, a
- * reaction) waits here, on the device, and leaves when the network returns, in the order it
+ * The device outbox: what a member writes or does without a network (a reply, a chat
+ * message, a reaction, a task marked done, taken or moved, an answer to an event) waits here, on the device, and leaves when the network returns, in the order it
  * was written. Each entry carries the idempotency key it was given when it was written, and
  * every try sends that same key: the server keeps the first write for a key (see
  * kernel/idempotency.ts, chat_messages.client_key), so a try whose answer was lost and is
@@ -15,7 +15,13 @@
  * fake in tests.
  */
 
-export type OutboxKind = 'comment' | 'chat' | 'chat-reaction';
+export type OutboxKind = 'comment' | 'chat' | 'chat-reaction' | 'task' | 'rsvp';
+
+/** The window event a one-tap form kept offline sends (./queue.ts): `detail` is what will be done, for the network indicator. */
+export const QUEUED_EVENT = 'ruche:queued';
+
+/** Kinds that are something done, not words written: a refusal shows what the member tried to do. */
+export const isAction = (e: Pick<OutboxEntry, 'kind'>) => e.kind === 'task' || e.kind === 'rsvp';
 
 /** Why the server refused an entry: it is gone or hidden (403/404/410), or it refused the content. */
 export type RefusalReason = 'gone' | 'refused';
@@ -26,13 +32,13 @@ export type OutboxEntry = {
   /** Whose words these are: another member signing in on the device never sends them. */
   userId: string;
   kind: OutboxKind;
-  /** Where it shows while waiting: `discussion:<id>` or `chat:<roomId>`. */
+  /** Where it shows while waiting: `discussion:<id>`, `chat:<roomId>`, `task:<id>` or `event:<id>`. */
   scope: string;
   /** The JSON API address it is posted to. */
   url: string;
   /** The JSON body, with its idempotency `key`. */
   payload: Record<string, unknown> & { key: string };
-  /** What the member wrote, shown while waiting and kept on a refusal. */
+  /** What the member wrote (or, for a task change or an answer, what they did, in their words), shown while waiting and kept on a refusal. */
   text: string;
   createdAt: string;
   state: 'waiting' | 'refused';
@@ -156,4 +162,22 @@ export function chatEntry(userId: string, roomId: string, body: string, parentId
 /** A chat reaction put on or taken off (the same answer however often it is sent). */
 export function chatReactionEntry(userId: string, roomId: string, messageId: string, emoji: string, on: boolean, key = newKey()): OutboxEntry {
   return { userId, kind: 'chat-reaction', scope: `chat:${roomId}`, url: `/api/v1/chat/messages/${encodeURIComponent(messageId)}/reactions`, payload: { key, emoji, on }, text: emoji, createdAt: new Date().toISOString(), state: 'waiting' };
+}
+
+/** A change of a task made with one tap: done, "I'll take it", or a move to the top of a column (based on the version seen). */
+export type TaskChange = { action: 'done' } | { action: 'take' } | { action: 'move'; columnId: string; version: number };
+
+/**
+ * A task change (`POST /api/v1/tasks/:id/complete`, `/take` or `/move`), keyed so that a
+ * repeat after a lost answer changes nothing; `text` says what was done ("Mark “Flyers” as done").
+ */
+export function taskEntry(userId: string, taskId: string, change: TaskChange, text: string, key = newKey()): OutboxEntry {
+  const path = change.action === 'done' ? 'complete' : change.action;
+  const payload = change.action === 'move' ? { key, columnId: change.columnId, version: change.version, position: 0 } : { key };
+  return { userId, kind: 'task', scope: `task:${taskId}`, url: `/api/v1/tasks/${encodeURIComponent(taskId)}/${path}`, payload, text, createdAt: new Date().toISOString(), state: 'waiting' };
+}
+
+/** An answer to an event (`POST /api/v1/events/:id/rsvp`), for one occurrence of a series or the event itself. */
+export function rsvpEntry(userId: string, eventId: string, answer: 'yes' | 'maybe' | 'no', occurrence: string | null, text: string, key = newKey()): OutboxEntry {
+  return { userId, kind: 'rsvp', scope: `event:${eventId}`, url: `/api/v1/events/${encodeURIComponent(eventId)}/rsvp`, payload: { key, answer, ...(occurrence ? { occurrence } : {}) }, text, createdAt: new Date().toISOString(), state: 'waiting' };
 }

@@ -6,7 +6,8 @@
 export function autosave(form: HTMLFormElement, opts: { key: string; onStatus?: (s: 'saving' | 'saved' | 'failed') => void; delay?: number }) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = '';
-  const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null)?.value ?? '';
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | null;
+  const value = (name: string) => field(name)?.value ?? '';
   async function save() {
     const payload = JSON.stringify({ title: value('title'), body: value('body') });
     if (payload === last) return;
@@ -25,7 +26,9 @@ export function autosave(form: HTMLFormElement, opts: { key: string; onStatus?: 
     timer = setTimeout(save, opts.delay ?? 1000);
   };
   const onSubmit = () => clearTimeout(timer);
-  last = JSON.stringify({ title: value('title'), body: value('body') });
+  // What the server already has is what it rendered (the fields' defaults), not what they hold
+  // now: text typed before the page's scripts started is saved at the first input it hears.
+  last = JSON.stringify({ title: field('title')?.defaultValue ?? '', body: field('body')?.defaultValue ?? '' });
   form.addEventListener('input', onInput);
   form.addEventListener('submit', onSubmit);
   return {

@@ -1,5 +1,5 @@
 import { render } from 'svelte/server';
-import type { Locale } from '$lib/i18n';
+import { messagesOf, type Locale } from '$lib/i18n';
 import CommentStatic from './CommentStatic.svelte';
 import { contentKey, Lru, withoutMarkers, type CommentContent } from './comment-content';
 
@@ -15,7 +15,7 @@ export function commentHtml(c: CommentContent, discussionId: string, locale: Loc
   const key = contentKey(c, discussionId, locale, timeZone);
   let html = cache.get(key);
   if (html === undefined) {
-    html = withoutMarkers(render(CommentStatic, { props: { comment: c, discussionId, locale, timeZone } }).body);
+    html = withoutMarkers(render(CommentStatic, { props: { comment: c, discussionId, locale, timeZone, messages: messagesOf(locale) } }).body);
     cache.set(key, html);
   }
   return html;

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/connect';
 import type { RsvpAnswer } from '../../db/schema';
-import { inTx } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { conflict, notFound, unauthenticated } from '../../kernel/errors';
 import { parse } from '../../kernel/validate';
 import { authorize, isUser, type Actor } from '../../policy';
@@ -37,12 +37,16 @@ export function createRsvp(ctx: Ctx) {
   const { deps } = ctx;
   const { db, clock } = deps;
 
-  async function answer(actor: Actor, e0: EventRow, key: string | undefined, answer: RsvpAnswer): Promise<{ eventId: string; occurrence: string; answer: RsvpAnswer }> {
+  /**
+   * `idem` is the client's idempotency key: a device outbox repeating an answer whose reply was
+   * lost gets the first result back, and never overwrites an answer changed since.
+   */
+  async function answer(actor: Actor, e0: EventRow, key: string | undefined, answer: RsvpAnswer, idem?: string): Promise<{ eventId: string; occurrence: string; answer: RsvpAnswer }> {
     if (!isUser(actor)) {
       authorize(actor, 'event.read', eventFacts(e0));
       return unauthenticated();
     }
-    return inTx(deps, async (tx) => {
+    return once(deps, { userId: actor.userId, key: idem, scope: 'event.rsvp' }, async (tx) => {
       const e = await lockEvent(tx, ctx, e0.id);
       authorize(actor, 'event.read', eventFacts(e));
       if (e.status === 'cancelled') conflict('event_cancelled');
@@ -77,7 +81,7 @@ export function createRsvp(ctx: Ctx) {
     async rsvp(actor: Actor, raw: unknown) {
       const input = parse(RsvpInput, raw);
       const e = (await findEvent(db, input.eventId)) ?? notFound();
-      return answer(actor, e, input.occurrence, input.answer);
+      return answer(actor, e, input.occurrence, input.answer, input.key);
     },
 
     /** A reply to an invitation's own address: the event's next occurrence (or its only one). */

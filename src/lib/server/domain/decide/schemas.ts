@@ -119,7 +119,7 @@ export const RecurrenceInput = z.object({
 export const CreateEventInput = EventFieldsInput.extend(RecurrenceInput.shape).extend({ groupSlug: slug, key: idempotencyKey });
 export const EventRef = z.object({ eventId: id, occurrence: optional(text().trim().max(20, 'not_found')) });
 export const EditEventInput = EventFieldsInput.extend(RecurrenceInput.partial().shape).extend(EventRef.shape);
-export const RsvpInput = EventRef.extend({ answer: z.enum(RSVP_ANSWERS, 'bad_value') });
+export const RsvpInput = EventRef.extend({ answer: z.enum(RSVP_ANSWERS, 'bad_value'), key: idempotencyKey });
 export const ListEventsInput = z.object({
   groupSlug: slug,
   /** 'YYYY-MM': a month view; otherwise the coming events from today. */

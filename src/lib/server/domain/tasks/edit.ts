@@ -10,7 +10,8 @@ import { excerptOf, reviseNotices } from '../notifications';
 import { checkAssignees, checkLabels, checkRecurrence } from './create';
 import { dueFromInput, zoneOf } from './dates';
 import { normalizeRecurrence } from './recurrence';
-import { EditTaskInput, TaskRef, priorityName, priorityRank } from './schemas';
+import { once } from '../../kernel/idempotency';
+import { EditTaskInput, TaskAction, TaskRef, priorityName, priorityRank } from './schemas';
 import { bumpVersion, checkVersion, closeGap, findTask, lockColumns, namesOf, recordActivity, taskForChange } from './tasks.repo';
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -127,12 +128,13 @@ export function createEdit(deps: Deps) {
     /**
      * "I'll take it": the member becomes the assignee of an unassigned task, in one tap. If
      * someone took it meanwhile, the member is told ("taken meanwhile"); taking a task one
-     * already has changes nothing.
+     * already has changes nothing. Repeated with the same key, it answers as the first time
+     * (a late repeat never takes back a task given to someone else since).
      */
     async take(actor: Actor, raw: unknown): Promise<{ id: string; version: number }> {
-      const { taskId } = parse(TaskRef, raw);
+      const { taskId, key } = parse(TaskAction, raw);
       if (!isUser(actor)) return unauthenticated();
-      return inTx(deps, async (tx) => {
+      return once(deps, { userId: actor.userId, key, scope: 'task.take' }, async (tx) => {
         const t = await taskForChange(tx, deps.dialect, actor, taskId);
         const current = (await tx.selectFrom('taskAssignees').select('userId').where('taskId', '=', t.id).execute()).map((r) => r.userId);
         if (current.includes(actor.userId)) return { id: t.id, version: Number(t.version) };

@@ -1,12 +1,13 @@
 import type { Tx } from '../../db/connect';
-import { inTx, type Deps } from '../../kernel/deps';
+import type { Deps } from '../../kernel/deps';
+import { once } from '../../kernel/idempotency';
 import { DomainError, invalidField, notFound, unauthenticated } from '../../kernel/errors';
 import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
 import { authorize, isUser, type Actor } from '../../policy';
 import { columnsOf } from './board';
 import { spawnNext } from './recurrence';
-import { MoveInput, TaskRef } from './schemas';
+import { MoveInput, TaskAction } from './schemas';
 import { bumpVersion, checkVersion, closeGap, columnSize, findTask, lockColumns, openGap, recordActivity, taskFacts, taskForChange, type TaskRow } from './tasks.repo';
 import type { ColumnView } from './views';
 
@@ -78,12 +79,13 @@ export function createMove(deps: Deps) {
      * one transaction, based on the version the member saw. Two people moving the same card
      * at once: the first move wins, the second is told the card changed meanwhile (with the
      * current state); moves of different cards keep every column's order consistent. A column
-     * of another group is refused as unknown.
+     * of another group is refused as unknown. Repeated with the same key (a device outbox
+     * whose answer was lost), it answers as the first time and moves nothing.
      */
     async move(actor: Actor, raw: unknown): Promise<{ id: string; version: number; columnId: string; position: number }> {
       const input = parse(MoveInput, raw);
       if (!isUser(actor)) return unauthenticated();
-      return inTx(deps, async (tx) => {
+      return once(deps, { userId: actor.userId, key: input.key, scope: 'task.move' }, async (tx) => {
         const { t, target, columns } = await prepareMove(tx, deps, actor, input.taskId, (cs) => cs.find((c) => c.id === input.columnId) ?? invalidField('columnId', 'column_unknown'));
         checkVersion(t, input.version);
         const r = await moveTask(tx, deps, actor.userId, t, target, columns, input.position, input.version);
@@ -94,12 +96,13 @@ export function createMove(deps: Deps) {
     /**
      * Marks a task done: to the top of the done column, whatever version the member saw (the
      * intent is unambiguous). Done already: nothing changes. Used by "Mark as done" buttons
-     * and one-click mail links.
+     * and one-click mail links. Repeated with the same key, it answers as the first time, even
+     * if the task was reopened in between (a late repeat never completes it again).
      */
     async complete(actor: Actor, raw: unknown): Promise<{ id: string; version: number; already: boolean }> {
-      const { taskId } = parse(TaskRef, raw);
+      const { taskId, key } = parse(TaskAction, raw);
       if (!isUser(actor)) return unauthenticated();
-      return inTx(deps, async (tx) => {
+      return once(deps, { userId: actor.userId, key, scope: 'task.complete' }, async (tx) => {
         const { t, target: done, columns } = await prepareMove(tx, deps, actor, taskId, (cs) => cs.find((c) => c.isDone) ?? invalidField('taskId', 'column_unknown'));
         if (t.completedAt) return { id: t.id, version: Number(t.version), already: true };
         const r = await moveTask(tx, deps, actor.userId, t, done, columns, 'first', Number(t.version));

@@ -73,6 +73,8 @@ export const EditTaskInput = z.object({
 });
 
 export const TaskRef = z.object({ taskId: id });
+/** A one-tap change of a task (done, "I'll take it"), with the client's idempotency key: a device outbox repeats it under the same key. */
+export const TaskAction = TaskRef.extend({ key: idempotencyKey });
 
 /** Where a card goes: a column, and a place in it (0 = first; 'first' / 'last' from forms). */
 export const MoveInput = z.object({
@@ -80,6 +82,7 @@ export const MoveInput = z.object({
   version,
   columnId: id,
   position: z.union([z.enum(['first', 'last']), z.coerce.number('bad_value').int('bad_value').min(0, 'bad_value').max(100_000, 'bad_value')]).default('last'),
+  key: idempotencyKey,
 });
 
 const itemText = visibleText(1, 500);

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { taskApi } from '../../conflict';
+import { tapBody, taskApi } from '../../conflict';
 
-/** Marks the task done (to the top of the done column). */
-export const POST: RequestHandler = (event) => taskApi(event, event.params.id, () => event.locals.app.tasks.complete(event.locals.actor, { taskId: event.params.id }));
+/** Marks the task done (to the top of the done column); `{ key }` or `Idempotency-Key`: a repeat changes nothing. */
+export const POST: RequestHandler = (event) => taskApi(event, event.params.id, async () => event.locals.app.tasks.complete(event.locals.actor, { ...(await tapBody(event)), taskId: event.params.id }));

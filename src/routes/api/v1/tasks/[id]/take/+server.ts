@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { taskApi } from '../../conflict';
+import { tapBody, taskApi } from '../../conflict';
 
-/** "I'll take it": become the assignee of an unassigned task. */
-export const POST: RequestHandler = (event) => taskApi(event, event.params.id, () => event.locals.app.tasks.take(event.locals.actor, { taskId: event.params.id }));
+/** "I'll take it": become the assignee of an unassigned task (`{ key }` or `Idempotency-Key`: a repeat changes nothing). */
+export const POST: RequestHandler = (event) => taskApi(event, event.params.id, async () => event.locals.app.tasks.take(event.locals.actor, { ...(await tapBody(event)), taskId: event.params.id }));
