@@ -143,6 +143,28 @@ describe('the app shell on a phone', () => {
     await context.close();
   });
 
+  it('a reaction chosen in the menu without network waits on the device and goes once the network returns', async () => {
+    const { context, page } = await phone();
+    await page.goto(`/groups/${slug}/chat`);
+    await page.locator('.status.live').waitFor();
+    const bobs = page.locator('.chat-messages > li.msg', { hasText: 'Moi, samedi matin' });
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('Pas de réseau').waitFor();
+    await bobs.getByTestId('message-actions').click();
+    const menu = page.getByRole('dialog', { name: 'Actions sur le message de Bob Janssens' });
+    await menu.getByRole('button', { name: 'Réagir avec 🙏' }).click();
+    await menu.waitFor({ state: 'hidden' });
+    const stored = async () => (await e.running.app.chat.history(await anne.actor(), { roomId })).messages.find((m) => m.body === 'Moi, samedi matin.')!.reactions['🙏'] ?? [];
+    expect(await stored()).toEqual([]);
+    await context.setOffline(false);
+    await bobs.getByRole('button', { name: 'Réagir avec 🙏 (1)' }).waitFor({ timeout: 15_000 });
+    expect(await stored()).toEqual([anne.id]);
+    // Taken off again, so the journeys after this one see the message as it was.
+    await bobs.getByRole('button', { name: 'Réagir avec 🙏 (1)' }).click();
+    await bobs.locator('.reactions').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
   it('a long press on a message opens its menu on a touch phone, above the composer for the last message', async () => {
     const context = await e.browser.newContext({ locale: 'fr-BE', baseURL: e.url, hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
     await e.signIn(context, anne.id);
