@@ -58,6 +58,28 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       await audit('pieter@demo.ruche.local', 'nl-BE', ['/', '/groups', '/groups/coordination', '/groups/coordination/discussions', `/d/${discussionId}`, '/groups/coordination/discussions/new', '/search?q=budget', '/profile', '/profile/email', '/groups/coordination/email', '/groups/coordination/members', '/groups/coordination/chat', '/messages']),
     ).toEqual([]);
   });
+  it('the chat’s message menu in French: opened by its link, and as the room’s dialog', async () => {
+    const app = e.running.app;
+    // The demo has no chat: two members write (one message with a reaction), so the page has messages, chips and menus.
+    const actorOf = async (email: string) => app.sessions.actorFor((await app.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id as never);
+    const pieterActor = await actorOf('pieter@demo.ruche.local');
+    const roomId = (await app.chat.groupChat(pieterActor, { slug: 'coordination' })).room.id;
+    const camille = await actorOf('camille@demo.ruche.local');
+    const msg = (await app.chat.send(camille, { roomId, key: `axe-${Date.now()}-a`, body: 'Qui prépare **l’ordre du jour** ?' })).message;
+    await app.chat.send(pieterActor, { roomId, key: `axe-${Date.now()}-b`, body: 'Moi, ce soir.', parentId: msg.id });
+    await app.chat.react(pieterActor, { messageId: msg.id, emoji: '👍', on: true });
+    expect(await audit('pieter@demo.ruche.local', 'fr-BE', [`/groups/coordination/chat?actions=${msg.id}`])).toEqual([]);
+    const { context, page } = await e.newPage({ locale: 'fr-BE' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const pieter = await app.db.selectFrom('users').select('id').where('email', '=', 'pieter@demo.ruche.local').executeTakeFirstOrThrow();
+    await e.signIn(context, pieter.id);
+    await page.goto('/groups/coordination/chat');
+    await page.locator(`#m-${msg.id} > .line > [data-testid="message-actions"]`).click();
+    await page.getByRole('dialog').waitFor();
+    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)).toEqual([]);
+    await context.close();
+  });
   it('account security and API tokens pages in French', async () => {
     expect(await audit('pieter@demo.ruche.local', 'fr-BE', ['/profile/security', '/profile/advanced'])).toEqual([]);
   });

@@ -104,3 +104,40 @@ describe('starting a direct message', () => {
     await a.context.close();
   });
 });
+
+describe('a message’s menu in a direct conversation', () => {
+  it('opens by its link without JavaScript (no discussion or task here) and as the room’s one dialog with it', async () => {
+    const app = e.running.app;
+    const id = async (email: string) => (await app.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    const clara = await app.sessions.actorFor((await id('clara@demo.ruche.local')) as never);
+    const { roomId } = await app.chat.openDirect(clara, { handles: 'sofie_claes' });
+    const sent = (await app.chat.send(clara, { roomId, key: `menu-${Date.now()}`, body: 'On se voit jeudi ?' })).message;
+
+    const a = await e.newPage({ javaScriptEnabled: false });
+    await signInAs(a.context, 'clara@demo.ruche.local');
+    await a.page.goto(`/messages/${roomId}`);
+    const line = a.page.locator(`#m-${sent.id}`);
+    await Promise.all([a.page.waitForURL(/actions=/), line.getByLabel('Actions on the message from Clara Rossi').click()]);
+    const menu = line.getByTestId('message-menu');
+    expect(await menu.getByText('Edit').count()).toBe(1);
+    expect(await menu.getByText('Make a discussion from this').count()).toBe(0);
+    await Promise.all([a.page.waitForURL(/#m-/), menu.getByRole('button', { name: 'React with 👍' }).click()]);
+    expect(await line.getByRole('button', { name: 'React with 👍 (1)' }).getAttribute('aria-pressed')).toBe('true');
+
+    const b = await e.newPage();
+    await signInAs(b.context, 'sofie@demo.ruche.local');
+    await b.page.goto(`/messages/${roomId}`);
+    await b.page.locator('.status.live').waitFor();
+    const theirs = b.page.locator(`#m-${sent.id}`);
+    await theirs.getByTestId('message-actions').click();
+    const dialog = b.page.getByRole('dialog', { name: /Clara Rossi/ });
+    await dialog.waitFor();
+    // Not hers: no edit, no delete.
+    expect(await dialog.getByRole('button', { name: /Bewerken|Edit|Modifier/ }).count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: /Verwijderen|Delete|Supprimer/ }).count()).toBe(0);
+    await dialog.getByRole('button', { name: /❤️/ }).click();
+    await theirs.getByRole('button', { name: /❤️ \(1\)/ }).waitFor();
+    await a.context.close();
+    await b.context.close();
+  });
+});

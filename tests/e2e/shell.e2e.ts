@@ -2,7 +2,8 @@
  * The app shell on a phone: the bottom tabs reach every destination and show unread chats, the
  * back button goes back (through history, or one level up when opened directly), and a chat
  * reads like a messenger: runs of one author, one's own on the other side, a message menu that
- * works by keyboard. Without JavaScript, the tabs and the message menu work too.
+ * works by keyboard and by a long press, one menu for the room. Without JavaScript, the tabs
+ * work and the message menu opens by its link, decided by the server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -86,15 +87,50 @@ describe('the app shell on a phone', () => {
     const composer = (await page.locator('form.composer').boundingBox())!;
     expect(composer.y + composer.height).toBeLessThanOrEqual((await page.getByTestId('app-nav').boundingBox())!.y + 1);
 
+    // Each message carries only its button; the room has one menu, a dialog filled on opening.
+    expect(await page.getByTestId('message-menu').count()).toBe(0);
     const menuButton = msgs.nth(2).getByLabel('Actions sur le message de Bob Janssens');
+    const menu = page.getByRole('dialog', { name: 'Actions sur le message de Bob Janssens' });
     await menuButton.focus();
     await page.keyboard.press('Enter');
-    const menu = msgs.nth(2).getByTestId('message-actions');
-    expect(await menu.getAttribute('open')).not.toBeNull();
+    await menu.waitFor();
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.getByTestId('message-menu').count()).toBe(1);
+    // Focus is in the menu, on its first reaction; the arrow keys move between its items.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Réagir avec 👍');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Réagir avec ❤️');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Fermer le menu');
+    // The rest of the page is out of reach while the menu is open.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('dialog[open]') || document.activeElement === document.body)).toBe(true);
+    }
     await page.keyboard.press('Escape');
-    expect(await menu.getAttribute('open')).toBeNull();
+    await menu.waitFor({ state: 'hidden' });
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Actions sur le message de Bob Janssens');
+
+    // Space opens it too; Enter on the first reaction reacts, live, and closes the menu.
+    await page.keyboard.press(' ');
+    await menu.waitFor();
     await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden' });
+    const chip = msgs.nth(2).getByRole('button', { name: 'Réagir avec 👍 (1)' });
+    await chip.waitFor();
+    expect(await chip.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Actions sur le message de Bob Janssens');
+    // The chip takes it off again.
+    await chip.click();
+    await msgs.nth(2).locator('.reactions').waitFor({ state: 'detached' });
+
+    await menuButton.focus();
+    await page.keyboard.press('Enter');
+    await menu.waitFor();
+    // Bob's message: no "Modifier" (not Anne's), but a reply and a discussion.
+    expect(await menu.getByText('Modifier').count()).toBe(0);
     // Through the reactions to "Reply", then Enter: the composer answers in Bob's thread.
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
@@ -102,24 +138,143 @@ describe('the app shell on a phone', () => {
     }
     await page.keyboard.press('Enter');
     await page.getByText('Répondre dans le fil de Bob Janssens').waitFor();
-    expect(await menu.getAttribute('open')).toBeNull();
+    await menu.waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('chat-body');
     await context.close();
   });
 
-  it('without JavaScript the tabs and the message menu still work', async () => {
+  it('a reaction chosen in the menu without network waits on the device and goes once the network returns', async () => {
+    const { context, page } = await phone();
+    await page.goto(`/groups/${slug}/chat`);
+    await page.locator('.status.live').waitFor();
+    const bobs = page.locator('.chat-messages > li.msg', { hasText: 'Moi, samedi matin' });
+    await context.setOffline(true);
+    await page.getByTestId('network-status').getByText('Pas de réseau').waitFor();
+    await bobs.getByTestId('message-actions').click();
+    const menu = page.getByRole('dialog', { name: 'Actions sur le message de Bob Janssens' });
+    await menu.getByRole('button', { name: 'Réagir avec 🙏' }).click();
+    await menu.waitFor({ state: 'hidden' });
+    const stored = async () => (await e.running.app.chat.history(await anne.actor(), { roomId })).messages.find((m) => m.body === 'Moi, samedi matin.')!.reactions['🙏'] ?? [];
+    expect(await stored()).toEqual([]);
+    await context.setOffline(false);
+    await bobs.getByRole('button', { name: 'Réagir avec 🙏 (1)' }).waitFor({ timeout: 15_000 });
+    expect(await stored()).toEqual([anne.id]);
+    // Taken off again, so the journeys after this one see the message as it was.
+    await bobs.getByRole('button', { name: 'Réagir avec 🙏 (1)' }).click();
+    await bobs.locator('.reactions').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  it('a long press on a message opens its menu on a touch phone, above the composer for the last message', async () => {
+    const context = await e.browser.newContext({ locale: 'fr-BE', baseURL: e.url, hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+    await e.signIn(context, anne.id);
+    const page = await context.newPage();
+    await page.goto(`/groups/${slug}/chat`);
+    await page.locator('.status.live').waitFor();
+    const last = page.locator('.chat-messages > li.msg').last();
+    const box = (await last.locator('.bubble').boundingBox())!;
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+    await page.waitForTimeout(700);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const menu = page.getByRole('dialog', { name: /Actions sur le message de/ });
+    await menu.waitFor();
+    const m = (await menu.boundingBox())!;
+    const composer = (await page.locator('form.composer').boundingBox())!;
+    expect(m.y + m.height).toBeLessThanOrEqual(composer.y + 1);
+    expect(m.x).toBeGreaterThanOrEqual(0);
+    expect(m.x + m.width).toBeLessThanOrEqual(390);
+    // A tap beside the menu closes it.
+    await page.mouse.click(5, 5);
+    await menu.waitFor({ state: 'hidden' });
+    await context.close();
+  });
+
+  it('without JavaScript the tabs and the message menu still work: the menu opens by its link', async () => {
     const { context, page } = await phone(false);
     await page.goto('/');
     await Promise.all([page.waitForURL((u) => u.pathname === '/groups'), tab(page, 'groups').click()]);
     await page.goto(`/groups/${slug}/chat`);
-    const own = page.locator('.chat-messages > li.msg.mine', { hasText: 'Qui tient le stand' });
-    await own.getByLabel('Actions sur le message de Anne Peeters').click();
-    await Promise.all([page.waitForURL(/reply=/), own.getByRole('link', { name: 'Répondre' }).click()]);
+    expect(await page.getByTestId('message-menu').count()).toBe(0);
+    const own = () => page.locator('.chat-messages > li.msg.mine', { hasText: 'Qui tient le stand' });
+    const bobs = () => page.locator('.chat-messages > li.msg', { hasText: 'Et dimanche aussi' });
+    const openMenu = async (li: ReturnType<typeof own>, name: string) => {
+      await Promise.all([page.waitForURL(/[?&]actions=/), li.getByLabel(`Actions sur le message de ${name}`).click()]);
+      expect(page.url()).toMatch(/#m-/);
+      return li.getByTestId('message-menu');
+    };
+
+    // Bob's message: the server shows react, reply, make a discussion, a task (no edit or delete: not Anne's).
+    let menu = await openMenu(bobs(), 'Bob Janssens');
+    expect(await page.getByTestId('message-menu').count()).toBe(1);
+    expect(await menu.getByRole('button', { name: 'Modifier' }).count()).toBe(0);
+    expect(await menu.getByText('Modifier').count()).toBe(0);
+    expect(await menu.getByRole('button', { name: 'Supprimer' }).count()).toBe(0);
+    expect(await menu.getByRole('link', { name: 'En faire une tâche' }).count()).toBe(1);
+    // React with 🎉: the chip shows under the message, pressed; the chip takes it off again.
+    await Promise.all([page.waitForURL(/#m-/), menu.getByRole('button', { name: 'Réagir avec 🎉' }).click()]);
+    const chip = bobs().getByRole('button', { name: 'Réagir avec 🎉 (1)' });
+    expect(await chip.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('message-menu').count()).toBe(0);
+    await Promise.all([page.waitForURL(/#m-/), chip.click()]);
+    await bobs().waitFor();
+    expect(await bobs().locator('.reactions').count()).toBe(0);
+
+    // Its own link closes the menu again.
+    menu = await openMenu(bobs(), 'Bob Janssens');
+    await Promise.all([page.waitForURL((u) => !u.search.includes('actions')), bobs().getByLabel('Actions sur le message de Bob Janssens').click()]);
+    expect(await page.getByTestId('message-menu').count()).toBe(0);
+
+    // Make a discussion of it.
+    menu = await openMenu(bobs(), 'Bob Janssens');
+    await menu.getByText('En faire une discussion').click();
+    await menu.getByLabel('Titre de la discussion').fill('Le stand du dimanche');
+    await Promise.all([page.waitForURL(/\/d\//), menu.getByRole('button', { name: 'Créer' }).click()]);
+    await page.getByRole('heading', { name: 'Le stand du dimanche' }).waitFor();
+    await page.goto(`/groups/${slug}/chat`);
+
+    // Anne's own message: reply, edit, then delete.
+    menu = await openMenu(own(), 'Anne Peeters');
+    await Promise.all([page.waitForURL(/reply=/), menu.getByRole('link', { name: 'Répondre' }).click()]);
     await page.getByText('Répondre dans le fil de Anne Peeters').waitFor();
-    const again = page.locator('.chat-messages > li.msg.mine', { hasText: 'Qui tient le stand' });
-    await again.getByLabel('Actions sur le message de Anne Peeters').first().click();
-    await again.getByRole('button', { name: 'Supprimer' }).first().click();
+    menu = await openMenu(own(), 'Anne Peeters');
+    await menu.getByText('Modifier').click();
+    await menu.getByLabel('Message').fill('Qui tient le stand samedi ?');
+    await Promise.all([page.waitForURL(/#m-/), menu.getByRole('button', { name: 'Enregistrer' }).click()]);
+    await own().getByText('Qui tient le stand samedi ?').waitFor();
+    expect(await own().locator('.stamp').textContent()).toContain('modifié');
+    menu = await openMenu(own(), 'Anne Peeters');
+    await Promise.all([page.waitForURL((u) => !u.search.includes('actions')), menu.getByRole('button', { name: 'Supprimer' }).click()]);
     await page.locator('.chat-messages > li.msg.mine', { hasText: 'Message supprimé' }).waitFor();
+    await context.close();
+  });
+
+  it('the address names the message only: another room’s message, a deleted one or a stranger get no menu', async () => {
+    const app = e.running.app;
+    const other = await chatGroup(app, [{ id: bob.id }], { name: 'Ailleurs' });
+    const otherRoom = (await app.chat.groupChat(await bob.actor(), { slug: other.slug })).room.id;
+    const elsewhere = (await app.chat.send(await bob.actor(), { roomId: otherRoom, key: key(), body: 'Ailleurs' })).message.id;
+    const deleted = (await app.chat.history(await anne.actor(), { roomId })).messages.find((m) => m.deletedAt)!.id;
+    const { context, page } = await phone(false);
+    for (const id of [elsewhere, deleted, 'pas-un-id']) {
+      const res = await page.goto(`/groups/${slug}/chat?actions=${id}`);
+      expect(res?.status()).toBe(200);
+      expect(await page.getByTestId('message-menu').count()).toBe(0);
+    }
+    // The other group's chat itself stays hidden from Anne.
+    expect((await page.goto(`/groups/${other.slug}/chat?actions=${elsewhere}`))?.status()).toBe(404);
+    await context.close();
+  });
+
+  it('a task made from a chat message shows on it, with or without reactions', async () => {
+    const app = e.running.app;
+    const msg = (await app.chat.history(await anne.actor(), { roomId })).messages.find((m) => m.body === 'Moi, samedi matin.')!;
+    expect(Object.keys(msg.reactions)).toEqual([]);
+    const task = await app.tasks.create(await anne.actor(), { groupSlug: slug, title: 'Tenir le stand samedi', from: `chat:${msg.id}` });
+    const { context, page } = await phone(false);
+    await page.goto(`/groups/${slug}/chat`);
+    expect(await page.locator(`#m-${msg.id} [data-task-chip="${task.id}"]`).textContent()).toContain('Tenir le stand samedi');
     await context.close();
   });
 });

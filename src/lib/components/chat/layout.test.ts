@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, place } from './layout';
+import { dayLabel, place, timeOf } from './layout';
 
 const msg = (author: string, createdAt: string, deletedAt: string | null = null) => ({ author: { id: author }, createdAt, deletedAt });
 
@@ -29,5 +29,10 @@ describe('chat layout', () => {
     expect(dayLabel('2026-11-29', 'nl', 'UTC', now)).toBe('Gisteren');
     expect(dayLabel('2026-11-27', 'fr', 'UTC', now)).toBe('Vendredi 27 novembre');
     expect(dayLabel('2025-11-27', 'en', 'UTC', now)).toMatch(/2025/);
+  });
+  it('gives a message’s time in the member’s zone, each zone and language with its own formatter', () => {
+    expect(timeOf('2026-11-30T09:05:00Z', 'fr', 'Europe/Brussels')).toBe('10:05');
+    expect(timeOf('2026-11-30T09:05:00Z', 'fr', 'UTC')).toBe('09:05');
+    expect(timeOf('2026-11-30T21:05:00Z', 'en', 'America/New_York')).toBe('16:05');
   });
 });

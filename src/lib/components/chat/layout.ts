@@ -46,7 +46,11 @@ export function dayLabel(day: string, locale: string, timeZone: string, now: Dat
   return s.charAt(0).toLocaleUpperCase(tag) + s.slice(1);
 }
 
-/** The time of a message (hours and minutes) in the member's time zone. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** The time of a message (hours and minutes) in the member's time zone (one formatter per language and zone: building one costs far more than using it). */
 export function timeOf(iso: string, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(tags[locale] ?? locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+  const k = `${locale}|${timeZone}`;
+  let f = timeFormats.get(k);
+  if (!f) timeFormats.set(k, (f = new Intl.DateTimeFormat(tags[locale] ?? locale, { hour: '2-digit', minute: '2-digit', timeZone })));
+  return f.format(new Date(iso));
 }

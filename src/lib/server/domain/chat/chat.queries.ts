@@ -12,6 +12,7 @@ import { markRead } from '../notifications';
 import { GroupRoomInput, HistoryInput, ListDirectInput } from './schemas';
 import { createDirect } from './direct';
 import { createUnread, settleFloor } from './unread';
+import { createMessageMenu } from './menu';
 
 /** What a chat page shows: the last messages (or a window), cursors and what the member may do. */
 export type RoomPage = {
@@ -86,6 +87,7 @@ export function createChatQueries(deps: Deps) {
   return {
     ...createDirect(deps),
     ...createUnread(deps),
+    ...createMessageMenu(deps),
 
     /** A group's chat page (the room is created on first visit). Hidden groups are "not found". */
     async groupChat(actor: Actor, raw: unknown, window: unknown = {}): Promise<RoomPage> {
