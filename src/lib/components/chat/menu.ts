@@ -2,21 +2,7 @@
  * The one message menu of a chat room, in the browser: which items a message gets, where
  * the menu opens, how the keyboard moves in it, and the long press that opens it on a phone.
  */
-import type { MessageAbilities } from '$lib/server/domain/chat/menu';
-
-type Can = { post: boolean; moderate: boolean; makeDiscussion: boolean };
-
-/**
- * The items of a message's menu from the room's abilities (decided by the server for the
- * page) and its author: the same rules as the chat service's `messageAbilities`, which
- * decides alone for the menu opened by address and checks every action anyway.
- */
-export function mayFor(can: Can, me: { id: string } | null, m: { author: { id: string }; deletedAt: string | null }): MessageAbilities | null {
-  if (!me || m.deletedAt) return null;
-  const author = m.author.id === me.id;
-  const may = { react: can.post, reply: can.post, edit: can.post && author, delete: (can.post && author) || can.moderate, makeDiscussion: can.post && can.makeDiscussion };
-  return Object.values(may).some(Boolean) ? may : null;
-}
+export { messageAbilities as mayFor } from '$lib/chat-abilities';
 
 /**
  * The link of a message's button without JavaScript: this page (its window of older or newer

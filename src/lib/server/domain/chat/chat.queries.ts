@@ -5,14 +5,15 @@ import { invalidField, unauthenticated } from '../../kernel/errors';
 import { newId } from '../../kernel/ids';
 import { recordEvent } from '../../kernel/outbox';
 import { parse } from '../../kernel/validate';
-import { can, authorize, isUser, type Actor } from '../../policy';
+import { authorize, isUser, type Actor } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';
-import { advanceRead, authorizeRoom, canPostRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
+import { advanceRead, authorizeRoom, ensureGroupRoom, messagesPage, roomOr404, type MessageView, type RoomRow } from './chat.repo';
 import { markRead } from '../notifications';
 import { GroupRoomInput, HistoryInput, ListDirectInput } from './schemas';
 import { createDirect } from './direct';
 import { createUnread, settleFloor } from './unread';
-import { createMessageMenu } from './menu';
+import { createMessageMenu, roomAbilities } from './menu';
+import type { RoomAbilities } from '../../../chat-abilities';
 
 /** What a chat page shows: the last messages (or a window), cursors and what the member may do. */
 export type RoomPage = {
@@ -23,7 +24,7 @@ export type RoomPage = {
   unread: number;
   hasOlder: boolean;
   hasNewer: boolean;
-  can: { post: boolean; moderate: boolean; makeDiscussion: boolean };
+  can: RoomAbilities;
 };
 export type DirectSummary = { id: string; title: string; people: { id: string; name: string; handle: string }[]; lastSeq: number; unread: number; lastActivityAt: string };
 
@@ -76,11 +77,7 @@ export function createChatQueries(deps: Deps) {
       ...state,
       hasOlder,
       hasNewer,
-      can: {
-        post: canPostRoom(actor, room),
-        moderate: room.group ? can(actor, 'chat.moderate', room.group) : false,
-        makeDiscussion: room.group ? can(actor, 'discussion.create', room.group) : false,
-      },
+      can: roomAbilities(actor, room),
     };
   }
 

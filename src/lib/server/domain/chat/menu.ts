@@ -2,31 +2,18 @@ import { z } from 'zod';
 import type { Deps } from '../../kernel/deps';
 import { fields } from '../../kernel/validate';
 import { can, isUser, type Actor } from '../../policy';
+import { messageAbilities, type MessageAbilities, type RoomAbilities } from '../../../chat-abilities';
 import { authorizeRoom, canPostRoom, messageView, roomOr404, type MessageView, type RoomRow } from './chat.repo';
-
-/** What a member may do with one message: the items of its menu. */
-export type MessageAbilities = { react: boolean; reply: boolean; edit: boolean; delete: boolean; makeDiscussion: boolean };
 
 const MenuInput = z.object({ roomId: fields.uuid, messageId: fields.uuid });
 
-/**
- * The same rules as the service's edit, delete, react and toDiscussion: posting in the room
- * gives reactions and replies, the author edits and deletes, a moderator deletes anyone's.
- * Null when nothing applies, so a reader who may not post gets no menu at all.
- */
-export function messageAbilities(actor: Actor, room: RoomRow, m: MessageView): MessageAbilities | null {
-  if (!isUser(actor) || m.deletedAt) return null;
-  const post = canPostRoom(actor, room);
-  const moderate = room.group ? can(actor, 'chat.moderate', room.group) : false;
-  const author = m.author.id === actor.userId;
-  const may = {
-    react: post,
-    reply: post,
-    edit: post && author,
-    delete: (post && author) || moderate,
-    makeDiscussion: !!room.group && post && can(actor, 'discussion.create', room.group),
+/** What the actor may do in a room, decided by the policy: for the room's page and its menus. */
+export function roomAbilities(actor: Actor, room: RoomRow): RoomAbilities {
+  return {
+    post: canPostRoom(actor, room),
+    moderate: room.group ? can(actor, 'chat.moderate', room.group) : false,
+    makeDiscussion: room.group ? can(actor, 'discussion.create', room.group) : false,
   };
-  return Object.values(may).some(Boolean) ? may : null;
 }
 
 /** The menu of one message, opened by address on a page without JavaScript. */
@@ -46,7 +33,7 @@ export function createMessageMenu(deps: Deps) {
       authorizeRoom(actor, room, 'read');
       const message = await messageView(db, input.data.messageId);
       if (!message || message.roomId !== room.id) return null;
-      const may = messageAbilities(actor, room, message);
+      const may = messageAbilities(roomAbilities(actor, room), isUser(actor) ? { id: actor.userId } : null, message);
       return may ? { message, may } : null;
     },
   };
