@@ -107,4 +107,15 @@ describe.each(engines)('events on %s', (engine) => {
     const v = await app.decide.event(c.bert.actor, { eventId: id });
     expect([v.occurrence.key, v.rsvp.mine, v.upcoming.length]).toEqual(['2026-02-20T19:00', 'yes', 8]);
   });
+
+  it('an RSVP sent again by a device outbox under its key never overwrites the answer given since, and is recorded once', async () => {
+    const { id } = await app.decide.createEvent(c.admin.actor, base());
+    const first = await app.decide.rsvp(c.anne.actor, { eventId: id, answer: 'yes', key: 'rsvp-key-0001' });
+    await app.decide.rsvp(c.anne.actor, { eventId: id, answer: 'no', key: 'rsvp-key-0002' });
+    expect(await app.decide.rsvp(c.anne.actor, { eventId: id, answer: 'yes', key: 'rsvp-key-0001' })).toEqual(first);
+    const rows = await app.db.selectFrom('eventRsvps').select('answer').where('eventId', '=', id).where('userId', '=', c.anne.id).execute();
+    expect(rows).toEqual([{ answer: 'no' }]);
+    expect((await app.db.selectFrom('events').select('id').where('type', '=', 'event.rsvped').execute()).length).toBe(2);
+    await expect(app.decide.rsvp(c.anne.actor, { eventId: id, answer: 'maybe', key: 'bad key!' })).rejects.toMatchObject({ issues: [{ path: 'key', code: 'bad_key' }] });
+  });
 });
