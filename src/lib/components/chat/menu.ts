@@ -1,9 +1,8 @@
 /**
- * The one message menu of a chat room, in the browser: which items a message gets, where
- * the menu opens, how the keyboard moves in it, and the long press that opens it on a phone.
+ * The one message menu of a chat room, in the browser: where
+ * it opens, how the keyboard moves in it, and the long press that opens it on a phone
+ * (which items a message gets: src/lib/chat-abilities.ts).
  */
-export { messageAbilities as mayFor } from '$lib/chat-abilities';
-
 /**
  * The link of a message's button without JavaScript: this page (its window of older or newer
  * messages kept) with that message's menu open, or with none (`open` null: the link closes

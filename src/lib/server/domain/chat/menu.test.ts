@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, engines, type TestApp } from '../../../../../tests/support/app';
 import { addMember, chatUser, chatGroup, key } from '../../../../../tests/support/chat-factories';
+import { messageAbilities } from '../../../chat-abilities';
 
 const visitor = { kind: 'visitor' } as const;
 
@@ -49,5 +50,32 @@ describe.each(engines)('a message menu opened by address (%s)', (engine) => {
   it('reports a room the actor may not read as not found', async () => {
     const { carl, roomId, fromBob } = await setup('closed');
     await expect(app.chat.messageMenu(await carl.actor(), { roomId, messageId: fromBob.id })).rejects.toMatchObject({ kind: 'not_found' });
+  });
+
+  it('the room page’s abilities give each message the menu it has by address (author, member, moderator, reader who may not post)', async () => {
+    const admin = await chatUser(app, { name: 'Ada' });
+    const anne = await chatUser(app, { name: 'Anne' });
+    const bob = await chatUser(app, { name: 'Bob' });
+    const carl = await chatUser(app, { name: 'Carl' }); // reads the open group, not a member
+    const g = await chatGroup(app, [{ id: admin.id, role: 'admin' }, { id: anne.id }], { visibility: 'open' });
+    await addMember(app, g.id, bob.id);
+    const roomId = (await app.chat.groupChat(await anne.actor(), { slug: g.slug })).room.id;
+    const messages = [
+      (await app.chat.send(await anne.actor(), { roomId, key: key(), body: 'De Anne' })).message,
+      (await app.chat.send(await bob.actor(), { roomId, key: key(), body: 'De Bob' })).message,
+      (await app.chat.send(await admin.actor(), { roomId, key: key(), body: 'De Ada' })).message,
+    ];
+    await app.chat.remove(await bob.actor(), { messageId: messages[1]!.id });
+    let compared = 0;
+    for (const who of [admin, anne, bob, carl]) {
+      const actor = await who.actor();
+      const page = await app.chat.groupChat(actor, { slug: g.slug });
+      for (const m of page.messages) {
+        const server = await app.chat.messageMenu(actor, { roomId, messageId: m.id });
+        expect(messageAbilities(page.can, { id: who.id }, m), `${who.name} on “${m.body}”`).toEqual(server?.may ?? null);
+        compared++;
+      }
+    }
+    expect(compared).toBe(12);
   });
 });
