@@ -37,10 +37,10 @@ export type T = (key: MessageKey | (string & {}), params?: Params) => string;
  * plural forms chosen by `count` with the language's rules, an unknown key shown as itself
  * (so a missing text is visible, never a blank).
  */
-export function compileTranslator(locale: Locale, dict: Dictionary, fallback?: Dictionary): T {
+export function compileTranslator(locale: Locale, dict: Dictionary): T {
   const plural = new Intl.PluralRules(locale);
   return (key, params = {}) => {
-    const m = dict[key] ?? fallback?.[key];
+    const m = dict[key];
     if (m === undefined) return key;
     let s: string;
     if (typeof m === 'string') s = m;

@@ -46,13 +46,13 @@ export function messagesOf(locale: Locale): Dictionary {
   return m;
 }
 
-/** Returns the translate function for a locale. Unknown keys fall back to English, then to the key. */
+/**
+ * Returns the translate function for a locale: the browser's own over the same complete
+ * dictionary, so both translate alike. Unknown keys fall back to English, then to the key.
+ */
 const translators = new Map<Locale, T>();
 export function translator(locale: Locale): T {
   let t = translators.get(locale);
-  if (!t) {
-    const d = dictionaries();
-    translators.set(locale, (t = compileTranslator(locale, d[locale], d.en)));
-  }
+  if (!t) translators.set(locale, (t = compileTranslator(locale, messagesOf(locale))));
   return t;
 }
