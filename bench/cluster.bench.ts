@@ -9,7 +9,7 @@
  * (default the test server's), and Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { load } from './load-client';
+import { load, waitUntilUp } from './load-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,12 +66,7 @@ const children: ChildProcess[] = [];
 async function startProcess(port: number) {
   const child = spawn(process.execPath, ['build/main.mjs'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server on ${port} did not start`);
+  await waitUntilUp(`http://127.0.0.1:${port}`, `the server on ${port}`, child);
 }
 
 let haproxy: ChildProcess | null = null;
@@ -91,11 +86,7 @@ async function balance(backends: number[]) {
     ].join('\n') + '\n',
   );
   haproxy = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${lbPort}/healthz`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('haproxy did not start');
+  await waitUntilUp(`http://127.0.0.1:${lbPort}`, 'haproxy', haproxy);
 }
 
 

@@ -16,3 +16,13 @@ export function load(opts: { url: string; connections: number; duration: number;
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`load generator exited with ${code}`))));
   });
 }
+
+/** Waits until `origin` answers /healthz (a server or a load balancer just started), or fails after ~30 s or when `child` exits. */
+export async function waitUntilUp(origin: string, what: string, child?: { exitCode: number | null }): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(`${origin}/healthz`).then((r) => r.ok, () => false)) return;
+    if (child && child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not start`);
+}

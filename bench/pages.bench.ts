@@ -12,7 +12,7 @@
  * dir/<page>.cpuprofile`); BENCH_DUMP=dir keeps each page's HTML.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { load } from './load-client';
+import { load, waitUntilUp } from './load-client';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,11 +63,7 @@ function probe(cmd: string, extra: Record<string, string> = {}): Promise<Record<
     server.send({ id, cmd, ...extra });
   });
 }
-for (let i = 0; ; i++) {
-  if (await fetch(`${serverUrl}/healthz`).then((r) => r.ok, () => false)) break;
-  if (i > 300 || server.exitCode !== null) throw new Error('the server did not start');
-  await new Promise((r) => setTimeout(r, 100));
-}
+await waitUntilUp(serverUrl, 'the server', server);
 const running = { url: serverUrl };
 
 const session = await app.sessions.start(admin.id as never);
