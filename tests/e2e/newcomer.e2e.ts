@@ -47,7 +47,8 @@ describe('a newcomer joins and takes part', () => {
     const amina = await e.newPage();
     await logIn(amina.page, 'amina@demo.ruche.local');
     await amina.page.goto('/groups/marches/discussions');
-    await amina.page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+    // Wait for the answer (with or without the page's scripts) before leaving the page.
+    await Promise.all([amina.page.waitForResponse((r) => r.url().includes('markAllRead') && r.request().method() === 'POST'), amina.page.getByRole('button', { name: 'Tout marquer comme lu' }).click()]);
     expect(await badge(amina.page, 'marches')).toMatch(/rien de neuf/);
 
     // Noa opens the link, signs up, and lands in the working group.
