@@ -92,10 +92,16 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
   await probe('reset');
   const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
   const server = await probe('times');
+  const sql = process.env.BENCH_SQL === '1' ? ((await probe('sql')) as unknown as { requests: number; statements: number; top: { text: string; n: number; ms: number }[] }) : null;
   if (profileDir) await probe('profile-stop', { file: path.resolve(profileDir, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`) });
   if (!staticRps) staticRps = r.rps;
   const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, errors: r.errors + r.non2xx };
   console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms)  ${size} B  errors ${out.errors}`);
+  // BENCH_SQL=1: the statements behind the page (per request, largest total time first).
+  if (sql) {
+    console.log(`  ${(sql.statements / sql.requests).toFixed(1)} statements per request`);
+    for (const t of sql.top) console.log(`  ${(t.ms / sql.requests).toFixed(2).padStart(6)} ms/req  ${(t.n / sql.requests).toFixed(1).padStart(5)}x  ${t.text}`);
+  }
   return out;
 }
 

@@ -6,12 +6,41 @@
  *   { cmd: 'times' }                  → { p50_ms, p99_ms } of the requests since the reset, each
  *                                       timed from its arrival to the last byte handed to the socket;
  *   { cmd: 'profile-start' }          → starts sampling the CPU (inspector, 200 µs);
- *   { cmd: 'profile-stop', file }     → writes the .cpuprofile there.
+ *   { cmd: 'profile-stop', file }     → writes the .cpuprofile there;
+ *   { cmd: 'sql' }                    → with BENCH_SQL=1, the SQLite statements run since the
+ *                                       reset: per statement its count and total time, largest
+ *                                       first (`top`), and the number of requests.
  * Every answer is { ok: true, ... } with the request's `id`.
  */
 import http from 'node:http';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
+
+// Per-statement times of SQLite (BENCH_SQL=1): which queries a page's time goes to.
+let sql = new Map();
+if (process.env.BENCH_SQL === '1') {
+  const Database = createRequire(import.meta.url)('better-sqlite3');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (text, ...rest) {
+    const statement = prepare.call(this, text, ...rest);
+    for (const method of ['all', 'get', 'run']) {
+      const original = statement[method];
+      statement[method] = function (...args) {
+        const t0 = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          const entry = sql.get(text) ?? { n: 0, ms: 0 };
+          entry.n++;
+          entry.ms += performance.now() - t0;
+          sql.set(text, entry);
+        }
+      };
+    }
+    return statement;
+  };
+}
 
 let times = [];
 const emit = http.Server.prototype.emit;
@@ -30,9 +59,13 @@ process.on('message', async (m) => {
   const reply = (x) => process.send?.({ id: m.id, ok: true, ...x });
   if (m.cmd === 'reset') {
     times = [];
+    sql = new Map();
     reply({});
   } else if (m.cmd === 'times') {
     reply({ p50_ms: quantile(times, 0.5), p99_ms: quantile(times, 0.99), n: times.length });
+  } else if (m.cmd === 'sql') {
+    const top = [...sql].sort((a, b) => b[1].ms - a[1].ms).map(([text, e]) => ({ text: text.replace(/\s+/g, ' ').slice(0, 160), n: e.n, ms: Math.round(e.ms) }));
+    reply({ requests: times.length, statements: [...sql.values()].reduce((a, e) => a + e.n, 0), top: top.slice(0, 12) });
   } else if (m.cmd === 'profile-start') {
     session ??= new Session();
     session.connect();

@@ -12,6 +12,7 @@ import { startMailSurfaces } from '../src/lib/server/mail-in/start';
 import { startMaintenance } from '../src/lib/server/jobs/maintenance';
 import { securityHeaders } from '../src/lib/server/security-headers';
 import { closeAfter413, parseBytes, refuseBadPath, refuseOversize } from './edge';
+import { inArrivalOrder } from './turns';
 
 export type Running = { app: App; server: http.Server; url: string; realtime: RealtimeServer; stop(): Promise<void> };
 
@@ -39,11 +40,14 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
     // RFC 8058 one-click unsubscribe POSTs carry no Origin: answered before SvelteKit's CSRF check.
     if (!mail.handleHttp(req, res)) handler(req, res);
   };
-  const server = http.createServer(onRequest);
+  // Requests are served in the order they arrive, a slice per turn of the loop, so that a busy
+  // server keeps accepting new connections (see turns.ts).
+  const serve = inArrivalOrder(onRequest);
+  const server = http.createServer(serve);
   // "Expect: 100-continue": an oversize body is refused before the client sends it.
   server.on('checkContinue', (req, res) => {
     if (Number(req.headers['content-length']) <= bodyLimit || !req.headers['content-length']) res.writeContinue();
-    onRequest(req, res);
+    serve(req, res);
   });
   // WebSocket on the same port: upgrades on /ws, authenticated by the session cookie or a token.
   const realtime = attachRealtime(server, app, opts.realtime);
