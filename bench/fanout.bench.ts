@@ -7,12 +7,14 @@
  * Clients run in two child processes, the sender in a third. Prints one JSON line per N.
  * msgs_per_s counts deliveries (messages × clients) from the first send to the last receipt.
  * Needs ~N+100 open files in this process: the npm script raises `ulimit -n`.
+ * BENCH_PROFILE=dir writes a CPU profile of each server while it fans out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../src/lib/server/config';
 import { createApp, type App } from '../src/lib/server/app';
@@ -159,6 +161,7 @@ function percentile(pairs: [number, number][], total: number, q: number, bucketM
 /** Runs one measurement against a server at `url`; returns latency and delivery figures. */
 async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: string, cookies: string[], senderCookie: string, roomId: string, seq: number, rssBefore: number) {
   const n = cookies.length;
+  const connectStart = performance.now();
   let procs: Child[];
   if (LISTENER_BIN) {
     const per = Math.ceil(n / C_PROCS);
@@ -169,12 +172,20 @@ async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: strin
     procs.forEach((p, i) => p.send({ type: 'start', role: 'listeners', kind, url: listenUrl, cookies: cookies.slice(i * per, (i + 1) * per), room: roomId, seq }));
   }
   const ready = await Promise.all(procs.map((p) => p.next('ready', 300_000)));
-  console.error(`[progress] ${kind} N=${n}: all listeners subscribed`);
+  const subscribeS = (performance.now() - connectStart) / 1000;
+  console.error(`[progress] ${kind} N=${n}: all listeners subscribed in ${subscribeS.toFixed(1)} s`);
   await new Promise((r) => setTimeout(r, kind === 'ruche' ? 3000 : 500)); // presence batches settle
   gc();
   const rssAfter = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const clientCpu0 = await Promise.all(procs.map(async (p) => (p.send({ type: 'collect' }), (await p.next('stats')).cpuMs as number)));
+  // BENCH_PROFILE=dir: a CPU profile of the server while it fans out (not while clients connect).
+  const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const sender = await child();
   sender.send({ type: 'start', role: 'sender', kind, url: sendUrl, cookies: [senderCookie], room: roomId, seconds: SECONDS, intervalMs: INTERVAL_MS });
   const sent = await sender.next('sent', (SECONDS + 180) * 1000);
@@ -189,6 +200,12 @@ async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: strin
     if (stats.reduce((a, s) => a + s.received, 0) >= expected) break;
   }
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    fs.mkdirSync(process.env.BENCH_PROFILE!, { recursive: true });
+    fs.writeFileSync(path.join(process.env.BENCH_PROFILE!, `fanout-${kind}-${n}.cpuprofile`), JSON.stringify(profile));
+  }
   for (const p of [...procs, sender]) p.send({ type: 'stop' });
   const merged = new Map<number, number>();
   for (const s of stats) for (const [b, c] of s.pairs as [number, number][]) merged.set(b, (merged.get(b) ?? 0) + c);
@@ -207,6 +224,8 @@ async function measure(kind: 'ruche' | 'bare', listenUrl: string, sendUrl: strin
     /** From the first send to the last receipt. */
     span: (sent.elapsed as number) + maxMs / 1000,
     closedEarly: ready.reduce((a, r) => a + r.closedEarly, 0),
+    /** From the first connection to the last listener subscribed (connect, authenticate, join the room). */
+    subscribeS,
     rssKbPerConn: (rssAfter - rssBefore) / n / 1024,
     /** CPU seconds spent by the server process and by all listener processes while sending and draining. */
     serverCpuS: (cpu.user + cpu.system) / 1e6,
@@ -270,7 +289,7 @@ for (const n of SIZES) {
   const ruche = await runRuche(n);
   const bare = await runBare(n);
   console.error(`[detail] N=${n} ruche: sent ${ruche.sent}, acked ${ruche.acks}, stored ${ruche.stored}, delivered ${ruche.received}/${ruche.expected}, dropped connections ${ruche.closedEarly}; bare: delivered ${bare.received}/${bare.expected}, p50 ${round(bare.p50)} ms, rss ${round(bare.rssKbPerConn)} KB/conn; CPU s server/listeners: ruche ${round(ruche.serverCpuS, 2)}/${round(ruche.clientCpuS, 2)}, bare ${round(bare.serverCpuS, 2)}/${round(bare.clientCpuS, 2)}`);
-  console.log(JSON.stringify({ clients: n, p50_ms: round(ruche.p50), p99_ms: round(ruche.p99), baseline_p99_ms: round(bare.p99), ratio: round(ruche.p99 / bare.p99, 3), msgs_per_s: Math.round(ruche.received / ruche.span), rss_kb_per_conn: round(ruche.rssKbPerConn), interval_ms: INTERVAL_MS }));
+  console.log(JSON.stringify({ clients: n, p50_ms: round(ruche.p50), p99_ms: round(ruche.p99), baseline_p99_ms: round(bare.p99), ratio: round(ruche.p99 / bare.p99, 3), msgs_per_s: Math.round(ruche.received / ruche.span), rss_kb_per_conn: round(ruche.rssKbPerConn), interval_ms: INTERVAL_MS, subscribe_s: round(ruche.subscribeS, 2), baseline_subscribe_s: round(bare.subscribeS, 2) }));
 }
 if (LISTENER_BIN) fs.rmSync(LISTENER_BIN, { force: true });
 process.exit(0);

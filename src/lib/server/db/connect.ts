@@ -32,7 +32,50 @@ class ImmediateSqliteDialect extends SqliteDialect {
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
     };
+    // Kysely's own lock of the one connection wakes every waiter at each release, and all but
+    // one go back to waiting: with thousands waiting (WebSocket members reconnecting at once
+    // after a restart) that is millions of wake-ups. This queue wakes only the next one, in
+    // order, so Kysely's lock is always free when reached.
+    const queue = new TurnQueue();
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      await queue.take();
+      return acquire();
+    };
+    driver.releaseConnection = async (connection: DatabaseConnection) => {
+      await release(connection);
+      queue.pass();
+    };
     return driver;
+  }
+}
+
+/** A lock that hands itself to its waiters one at a time, in the order they came. */
+export class TurnQueue {
+  private held = false;
+  private waiters: (() => void)[] = [];
+  private head = 0;
+  take(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  pass() {
+    if (this.head < this.waiters.length) {
+      const next = this.waiters[this.head];
+      this.waiters[this.head++] = undefined as never;
+      if (this.head === this.waiters.length) {
+        this.waiters = [];
+        this.head = 0;
+      }
+      next();
+    } else this.held = false;
+  }
+  get waiting() {
+    return this.waiters.length - this.head;
   }
 }
 

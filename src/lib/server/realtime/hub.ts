@@ -29,6 +29,10 @@ export function textFrame(payload: Buffer): WireFrame {
 type RemoteNode = { at: number; rooms: Map<string, Person[]> };
 /** How many people a presence frame lists (it also carries the total count). */
 const PRESENCE_SHOWN = 50;
+/** A room with more listeners than this gets its presence in batches (see `schedule`). */
+const BIG_ROOM = 100;
+/** One collator for every sort by name (`localeCompare` builds one per call). */
+const byName = new Intl.Collator(undefined).compare;
 
 /**
  * The process's fan-out point: which local listeners are in which room, and who is online
@@ -45,6 +49,12 @@ export class Hub {
   private dirtyBus = new Set<string>();
   private dirtyLocal = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /**
+   * Each room's presence frame, as last computed. A small room's is recomputed after every
+   * change; a big room's when its batch is flushed, so that the members joining a room of
+   * thousands do not each sort all of them (a new member is listed from the next batch on).
+   */
+  private presence = new Map<string, Buffer>();
 
   constructor(
     readonly bus: Bus,
@@ -143,7 +153,7 @@ export class Hub {
     const byId = new Map<string, Person>();
     for (const { person } of this.local.get(room)?.values() ?? []) byId.set(person.id, person);
     for (const n of this.remote.values()) for (const p of n.rooms.get(room) ?? []) byId.set(p.id, p);
-    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...byId.values()].sort((a, b) => byName(a.name, b.name));
   }
 
   listenerCount(room?: string) {
@@ -155,8 +165,13 @@ export class Hub {
 
   /** The presence frame of a room: the first people by name and how many are online. */
   presenceFrame(room: string): Buffer {
-    const all = this.online(room);
-    return Buffer.from(JSON.stringify({ type: 'presence', room, users: all.slice(0, PRESENCE_SHOWN), count: all.length }));
+    let frame = this.presence.get(room);
+    if (!frame) {
+      const all = this.online(room);
+      frame = Buffer.from(JSON.stringify({ type: 'presence', room, users: all.slice(0, PRESENCE_SHOWN), count: all.length }));
+      if (all.length) this.presence.set(room, frame);
+    }
+    return frame;
   }
 
   close() {
@@ -165,6 +180,7 @@ export class Hub {
     // Tell the others this process's people are gone.
     const rooms = [...this.local.keys()];
     this.local.clear();
+    this.presence.clear();
     for (const room of rooms) this.bus.publish({ t: 'presence', room, users: [] });
   }
 
@@ -174,18 +190,24 @@ export class Hub {
 
   private presenceChanged(room: string) {
     this.dirtyBus.add(room);
+    this.staleIfSmall(room);
     this.schedule(room);
   }
 
   /** Sends the room's current presence to its local listeners (batched: big rooms see many joins). */
   private notify(room: string) {
     this.dirtyLocal.add(room);
+    this.staleIfSmall(room);
     this.schedule(room);
+  }
+
+  private staleIfSmall(room: string) {
+    if ((this.rooms.get(room)?.size ?? 0) <= BIG_ROOM) this.presence.delete(room);
   }
 
   private schedule(room: string) {
     if (this.flushTimer) return;
-    const big = (this.rooms.get(room)?.size ?? 0) > 100;
+    const big = (this.rooms.get(room)?.size ?? 0) > BIG_ROOM;
     this.flushTimer = setTimeout(() => this.flush(), big ? 2000 : 150);
     this.flushTimer.unref();
   }
@@ -198,6 +220,7 @@ export class Hub {
     const local = [...this.dirtyLocal];
     this.dirtyLocal.clear();
     for (const room of local) {
+      this.presence.delete(room);
       const set = this.rooms.get(room);
       if (!set?.size) continue;
       const frame = this.presenceFrame(room);
