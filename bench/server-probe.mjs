@@ -65,7 +65,7 @@ process.on('message', async (m) => {
     reply({ p50_ms: quantile(times, 0.5), p99_ms: quantile(times, 0.99), n: times.length });
   } else if (m.cmd === 'sql') {
     const top = [...sql].sort((a, b) => b[1].ms - a[1].ms).map(([text, e]) => ({ text: text.replace(/\s+/g, ' ').slice(0, 160), n: e.n, ms: Math.round(e.ms) }));
-    reply({ requests: times.length, statements: [...sql.values()].reduce((a, e) => a + e.n, 0), top: top.slice(0, 12) });
+    reply({ requests: times.length, statements: [...sql.values()].reduce((a, e) => a + e.n, 0), top: top.slice(0, 40) });
   } else if (m.cmd === 'profile-start') {
     session ??= new Session();
     session.connect();
