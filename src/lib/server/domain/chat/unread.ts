@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect';
+import { prepared } from '../../db/prepared';
 import type { Deps } from '../../kernel/deps';
 import { parse } from '../../kernel/validate';
 import { can, isUser, type Actor } from '../../policy';
@@ -17,6 +18,30 @@ export type UnreadChat = { roomId: string; kind: 'group' | 'direct'; title: stri
 export type UnreadChats = { total: number; chats: UnreadChat[]; groupIds: string[] };
 
 const LISTED = 20;
+
+// Read on every page (the navigation's badge): built and compiled once (see prepared.ts).
+const groupChatRows = prepared(['userId'], (db, p: { userId: string }) =>
+  db
+    .selectFrom('memberships as m')
+    .innerJoin('groups as g', 'g.id', 'm.groupId')
+    .innerJoin('chatRooms as r', 'r.groupId', 'g.id')
+    .leftJoin('chatParticipants as p', (j) => j.onRef('p.roomId', '=', 'r.id').on('p.userId', '=', p.userId))
+    .select(['r.id', 'r.messageCount', 'r.lastActivityAt', 'g.id as groupId', 'g.slug', 'g.name', 'm.createdAt as joinedAt', 'p.readCount'])
+    .where('m.userId', '=', p.userId)
+    .where('r.kind', '=', 'group')
+    .where('r.messageCount', '>', 0),
+);
+const directChatRows = prepared(['userId'], (db, p: { userId: string }) =>
+  db
+    .selectFrom('chatParticipants as me')
+    .innerJoin('chatRooms as r', 'r.id', 'me.roomId')
+    .select(['r.id', 'r.title', 'r.messageCount', 'r.lastActivityAt', 'me.readCount'])
+    .where('me.userId', '=', p.userId)
+    .where('r.kind', '=', 'direct')
+    .whereRef('r.messageCount', '>', 'me.readCount')
+    .orderBy('r.lastActivityAt', 'desc')
+    .limit(200),
+);
 
 /**
  * A member who never opened their group's chat has no read cursor there yet: messages
@@ -42,16 +67,7 @@ export function createUnread(deps: Deps) {
 
   /** Group chats of the member's groups, with their unread count (cursors settled on first need). */
   async function groupChats(userId: string) {
-    const rows = await db
-      .selectFrom('memberships as m')
-      .innerJoin('groups as g', 'g.id', 'm.groupId')
-      .innerJoin('chatRooms as r', 'r.groupId', 'g.id')
-      .leftJoin('chatParticipants as p', (j) => j.onRef('p.roomId', '=', 'r.id').on('p.userId', '=', userId))
-      .select(['r.id', 'r.messageCount', 'r.lastActivityAt', 'g.id as groupId', 'g.slug', 'g.name', 'm.createdAt as joinedAt', 'p.readCount'])
-      .where('m.userId', '=', userId)
-      .where('r.kind', '=', 'group')
-      .where('r.messageCount', '>', 0)
-      .execute();
+    const rows = await groupChatRows.execute(db, { userId });
     const out: UnreadChat[] = [];
     for (const r of rows) {
       const read = r.readCount === null ? await settleFloor(db, r.id, userId, r.joinedAt, clock.now().toISOString()) : Number(r.readCount);
@@ -63,16 +79,7 @@ export function createUnread(deps: Deps) {
 
   /** Direct conversations with unread messages, latest first, titled by the other people's names. */
   async function directChats(userId: string) {
-    const rows = await db
-      .selectFrom('chatParticipants as me')
-      .innerJoin('chatRooms as r', 'r.id', 'me.roomId')
-      .select(['r.id', 'r.title', 'r.messageCount', 'r.lastActivityAt', 'me.readCount'])
-      .where('me.userId', '=', userId)
-      .where('r.kind', '=', 'direct')
-      .whereRef('r.messageCount', '>', 'me.readCount')
-      .orderBy('r.lastActivityAt', 'desc')
-      .limit(200)
-      .execute();
+    const rows = await directChatRows.execute(db, { userId });
     const untitled = rows.filter((r) => !r.title).map((r) => r.id);
     const names = untitled.length
       ? await db.selectFrom('chatParticipants').innerJoin('users', 'users.id', 'chatParticipants.userId').select(['chatParticipants.roomId', 'users.name']).where('chatParticipants.roomId', 'in', untitled).where('users.id', '!=', userId).orderBy('users.name').execute()

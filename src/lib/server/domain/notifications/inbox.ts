@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Tx } from '../../db/connect';
+import { prepared } from '../../db/prepared';
 import { afterCommit } from '../../kernel/events';
 import type { UserActor } from '../../policy';
 import type { Channel, SubjectVisibility } from './channel';
@@ -54,9 +55,11 @@ async function bumpUnread(tx: Tx, userIds: string[], by: number, at: string) {
     .execute();
 }
 
-/** The bell's number: unread notifications in the member's inbox. */
+const inboxUnreadOf = prepared(['userId'], (db, p: { userId: string }) => db.selectFrom('notificationSettings').select('inboxUnread').where('userId', '=', p.userId));
+
+/** The bell's number (read on every page): unread notifications in the member's inbox. */
 export async function unreadCount(db: Tx, userId: string): Promise<number> {
-  const r = await db.selectFrom('notificationSettings').select('inboxUnread').where('userId', '=', userId).executeTakeFirst();
+  const r = await inboxUnreadOf.first(db, { userId });
   return r ? Number(r.inboxUnread) : 0;
 }
 
