@@ -16,6 +16,7 @@ import * as m013push from './migrations/013-push';
 import * as m014decide from './migrations/014-decide';
 import * as m015searchOrder from './migrations/015-search-order';
 import * as m016searchOrderPg from './migrations/016-search-order-pg';
+import * as m017searchOrderSqlite from './migrations/017-search-order-sqlite';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -36,6 +37,7 @@ export const migrations: [string, Migration][] = [
   ['014-decide', m014decide],
   ['015-search-order', m015searchOrder],
   ['016-search-order-pg', m016searchOrderPg],
+  ['017-search-order-sqlite', m017searchOrderSqlite],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */

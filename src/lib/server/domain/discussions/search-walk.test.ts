@@ -18,6 +18,7 @@ describe.each(engines)('search pages on %s', (engine) => {
   let app: TestApp;
   let c: Awaited<ReturnType<typeof makeCircle>>;
   const docs: { docId: string; createdAt: string; n: number; readable: boolean; words: string[] }[] = [];
+  let anne: Awaited<ReturnType<typeof actorOf>>;
 
   beforeAll(async () => {
     app = await createTestApp(engine);
@@ -25,6 +26,13 @@ describe.each(engines)('search pages on %s', (engine) => {
     const hidden = await makeGroup(app, { visibility: 'secret', createdBy: c.admin.id });
     await addMember(app, hidden.id, c.admin.id, 'admin');
     const open = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Ici', body: 'rien' });
+    // A second group of Anne's: the readable matches are spread over both, whose walks are
+    // merged into one order.
+    const outside = await makeGroup(app, { visibility: 'closed', createdBy: c.admin.id });
+    await addMember(app, outside.id, c.admin.id, 'admin');
+    await addMember(app, outside.id, c.anne.id, 'member');
+    anne = await actorOf(app, c.anne.id);
+    const there = await app.discussions.create(await actorOf(app, c.admin.id), { groupSlug: outside.slug, title: 'Là', body: 'rien' });
     const secret = await app.discussions.create(await actorOf(app, c.admin.id), { groupSlug: hidden.slug, title: 'Ailleurs', body: 'rien' });
     // Not readable either: a deleted discussion in the member's own group.
     const gone = await app.discussions.create(c.anne.actor, { groupSlug: c.g.slug, title: 'Partie', body: 'rien' });
@@ -47,7 +55,7 @@ describe.each(engines)('search pages on %s', (engine) => {
         .values(
           docs.slice(k, k + 200).map((d) => {
             const body = d.words.join(' ');
-            const [groupId, discussionId] = d.readable ? [c.g.id, open.id] : d.n % 4 === 0 ? [hidden.id, secret.id] : [c.g.id, gone.id];
+            const [groupId, discussionId] = d.readable ? (d.n % 2 ? [c.g.id, open.id] : [outside.id, there.id]) : d.n % 4 === 0 ? [hidden.id, secret.id] : [c.g.id, gone.id];
             return { docId: d.docId, kind: 'comment', groupId, discussionId, title: '', body, terms: docTerms('', body), createdAt: d.createdAt };
           }),
         )
@@ -63,7 +71,7 @@ describe.each(engines)('search pages on %s', (engine) => {
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 200; i++) {
-      const r = await app.discussions.search(c.anne.actor, { q, after, limit });
+      const r = await app.discussions.search(anne, { q, after, limit });
       ids.push(...r.hits.filter((h) => h.kind === 'comment').map((h) => h.id));
       if (!r.next) return ids;
       after = r.next;

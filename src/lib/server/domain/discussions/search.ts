@@ -78,6 +78,8 @@ function hitUrl(r: { kind: string; docId: string; discussionId: string; taskId?:
 type SearchFrom = Database & { sd: Database['searchDocs'] };
 /** From this many matches on, a search walks its matches by date instead of looking up every match. */
 const COMMON = 2000;
+/** Up to this many readable groups, SQLite merges their walks (a compound select has at most 500 parts). */
+const MERGED_GROUPS = 400;
 /** A position in the newest-first order of matches. */
 type Cursor = { at: string; row: number };
 
@@ -116,9 +118,11 @@ export function createSearch(deps: Deps) {
   /**
    * A word found in many texts: the next `size` matches after `cursor` in groups the actor may
    * read, as bare (rowid, createdAt) pairs, newest first, without looking up every match.
-   * SQLite reads its (created_at, group_id) index newest first against the set of matching
-   * rowids and the readable groups, and stops after `size` (its planner would rather drive from
-   * the match; `INDEXED BY` says otherwise). PostgreSQL takes, in each readable group, its
+   * SQLite walks each readable group's (group_id, created_at, rowid) index (migration 017)
+   * newest first, merged into one order, against the set of matching rowids, and stops after
+   * `size` (its planner would rather drive from the match; `INDEXED BY` says otherwise); the
+   * newest texts of groups the reader cannot read are never read (with more groups than a
+   * compound select takes, it walks its (created_at, group_id) index). PostgreSQL takes, in each readable group, its
    * newest `size` matches from the (group_id, created_at, rowid) index (migration 016) and keeps the
    * newest `size` of them all: a few thousand rows read instead of sorting every match.
    */
@@ -141,9 +145,23 @@ export function createSearch(deps: Deps) {
         return r.rows;
       });
     }
-    const r = await sql<{ rowid: number; createdAt: string }>`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_created
-      WHERE sd.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)}) AND sd.group_id IN (${groups}) ${after}
-      ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}`.execute(db);
+    const ids = (await groups.execute()).map((g) => g.id);
+    if (ids.length === 0) return [];
+    if (ids.length > MERGED_GROUPS) {
+      const r = await sql<{ rowid: number; createdAt: string }>`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_created
+        WHERE sd.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)}) AND sd.group_id IN (${sql.join(ids)}) ${after}
+        ORDER BY sd.created_at DESC, sd.rowid DESC LIMIT ${size}`.execute(db);
+      return r.rows;
+    }
+    // One ordered walk per readable group, merged by SQLite as it reads them (a compound
+    // select in the same order as its parts' index), filtered by the set of matching rowids
+    // (built once), stopped after `size`.
+    const perGroup = sql.join(
+      ids.map((id) => sql`SELECT sd.rowid AS rowid, sd.created_at AS created_at FROM search_docs AS sd INDEXED BY search_docs_group_created WHERE sd.group_id = ${id} ${after}`),
+      sql` UNION ALL `,
+    );
+    const r = await sql<{ rowid: number; createdAt: string }>`WITH m AS MATERIALIZED (SELECT rowid FROM search_fts WHERE search_fts MATCH ${ftsMatch(terms)})
+      SELECT w.rowid AS rowid, w.created_at AS created_at FROM (${perGroup} ORDER BY 2 DESC, 1 DESC) AS w WHERE w.rowid IN m LIMIT ${size}`.execute(db);
     return r.rows;
   }
 
