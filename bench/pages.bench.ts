@@ -95,8 +95,8 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
   const sql = process.env.BENCH_SQL === '1' ? ((await probe('sql')) as unknown as { requests: number; statements: number; top: { text: string; n: number; ms: number }[] }) : null;
   if (profileDir) await probe('profile-stop', { file: path.resolve(profileDir, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`) });
   if (!staticRps) staticRps = r.rps;
-  const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, errors: r.errors + r.non2xx };
-  console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms)  ${size} B  errors ${out.errors}`);
+  const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, cpu_ms: server.cpu_ms_per_request, errors: r.errors + r.non2xx };
+  console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms; CPU ${server.cpu_ms_per_request} ms/req)  ${size} B  errors ${out.errors}`);
   // BENCH_SQL=1: the statements behind the page (per request, largest total time first).
   if (sql) {
     console.log(`  ${(sql.statements / sql.requests).toFixed(1)} statements per request`);
@@ -153,6 +153,8 @@ const summary = {
   discussion200_rps: discussion.rps,
   discussion200_p99_ms: discussion.p99_ms,
   discussion200_ratio: ratio(discussion),
+  discussion200_cpu_ms: discussion.cpu_ms,
+  static_cpu_ms: staticRes.cpu_ms,
   discussion200_br_rps: discussionBr.rps,
   discussion200_br_p99_ms: discussionBr.p99_ms,
   discussion200_br_bytes: discussionBr.bytes,
