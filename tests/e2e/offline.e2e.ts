@@ -84,6 +84,28 @@ describe('offline and bad networks', () => {
     await context.close();
   });
 
+  it('a network that says "online" but answers nothing (lie-fi) counts as gone until the server answers again', async () => {
+    const { context, page } = await e.newPage({ locale: 'en-GB' });
+    await e.signIn(context, anne.id);
+    await page.goto(`/d/${discussionId}`);
+    await page.getByLabel(/^Your reply/).waitFor();
+    // The browser keeps saying "online"; every request from the page is lost.
+    await page.route('**/*', (route) => route.abort('internetdisconnected'));
+    expect(await page.evaluate(() => navigator.onLine)).toBe(true);
+    const text = 'Reply sent into a dead Wi-Fi';
+    await page.getByLabel(/^Your reply/).fill(text);
+    await page.getByRole('button', { name: 'Send the reply' }).click();
+    await page.getByText('Kept on this device: it will be sent').waitFor();
+    await page.getByTestId('network-status').getByText('No network').waitFor();
+    expect(await commentsWith(text)).toBe(0);
+    // The server answers again: the probe hears it, the outbox sends the reply once.
+    await page.unroute('**/*');
+    await page.getByTestId('network-status').getByText('Back online: 1 message sent.').waitFor({ timeout: 15000 });
+    await page.locator('.comment', { hasText: text }).waitFor();
+    expect(await commentsWith(text)).toBe(1);
+    await context.close();
+  });
+
   it('a reply whose answer is lost on the way is repeated under the same key and posted once', async () => {
     const { context, page } = await e.newPage({ locale: 'en-GB' });
     await e.signIn(context, anne.id);

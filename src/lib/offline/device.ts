@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { flushOutbox, MemoryOutboxStore, type FlushReport, type OutboxEntry, type OutboxStore } from './outbox';
+import { markReachable, markUnreachable, online, onNetworkChange } from './network';
 
 interface DeviceDb extends DBSchema {
   outbox: { key: number; value: OutboxEntry; indexes: { byUser: string } };
@@ -69,7 +70,7 @@ export function onOutboxChange(fn: () => void): () => void {
 export async function enqueue(e: OutboxEntry): Promise<void> {
   await getStore().add(e);
   changed();
-  if (navigator.onLine) void sendWaiting();
+  if (online()) void sendWaiting();
 }
 
 /** The member's entries (waiting and refused), oldest first. */
@@ -106,6 +107,9 @@ export function sendWaiting(): Promise<FlushReport | null> {
       const round = () => flushOutbox(getStore(), userId, (input, init) => fetch(input, init));
       const r = navigator.locks ? await navigator.locks.request('ruche-outbox', round) : await round();
       if (r.sent.length || r.refused.length) changed();
+      // The answers (or their absence) say whether the server can be reached.
+      if (r.stopped === 'network') markUnreachable();
+      else if (r.sent.length || r.refused.length) markReachable();
       reports.dispatchEvent(new CustomEvent('flushed', { detail: r }));
       return r;
     } finally {
@@ -121,16 +125,15 @@ export function sendWaiting(): Promise<FlushReport | null> {
  */
 export function startOutbox(userId: string): () => void {
   currentUser = userId;
-  const onOnline = () => void sendWaiting();
-  window.addEventListener('online', onOnline);
+  const offNetwork = onNetworkChange((on) => on && void sendWaiting());
   const timer = setInterval(async () => {
-    if (!navigator.onLine) return;
+    if (!online()) return;
     const waiting = (await getStore().list(userId)).some((e) => e.state === 'waiting');
     if (waiting) void sendWaiting();
   }, 15000);
   void sendWaiting();
   return () => {
-    window.removeEventListener('online', onOnline);
+    offNetwork();
     clearInterval(timer);
     if (currentUser === userId) currentUser = null;
   };

@@ -8,6 +8,7 @@
  */
 import { page } from '$app/state';
 import { enqueue } from './device';
+import { online } from './network';
 import { QUEUED_EVENT, taskEntry, type OutboxEntry, type TaskChange } from './outbox';
 
 /** Builds the entry for this submission (`null`: this one is not kept, e.g. signed out). */
@@ -17,7 +18,7 @@ export type BuildEntry = (fd: FormData) => OutboxEntry | null;
 export function queueWhenOffline(form: HTMLFormElement, initial: BuildEntry) {
   let build = initial;
   async function onSubmit(ev: SubmitEvent) {
-    if (navigator.onLine || ev.defaultPrevented) return;
+    if (online() || ev.defaultPrevented) return;
     const entry = build(new FormData(form, ev.submitter));
     if (!entry) return;
     // Before any other handler of the form (`use:enhance` would try the network and fail).

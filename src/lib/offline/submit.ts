@@ -11,6 +11,7 @@ import { goto } from '$app/navigation';
 import { enqueue } from './device';
 import { DRAFT_DONE } from './drafts';
 import { newKey, type OutboxEntry } from './outbox';
+import { markReachable, markUnreachable, online } from './network';
 
 /** What the member is told after a submission that did not reach the server. */
 export type OfflineNotice = 'queued' | 'kept' | 'files' | null;
@@ -58,12 +59,14 @@ export function offlineSubmit(form: HTMLFormElement, initial: OfflineSubmitOptio
     const key = newKey();
     fd.set('key', key);
     try {
-      if (!navigator.onLine) return await offline(fd, key);
+      if (!online()) return await offline(fd, key);
       let text: string;
       try {
         const res = await fetch(form.action, { method: 'POST', body: fd, headers: { 'x-sveltekit-action': 'true', accept: 'application/json' } });
         text = await res.text();
+        markReachable();
       } catch {
+        markUnreachable();
         // No answer: it may or may not have been written; the outbox repeats it under the same key.
         return await offline(fd, key);
       }
