@@ -73,7 +73,10 @@ const profileDir = process.env.BENCH_PROFILE;
 if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 
 let staticRps = 0;
+// BENCH_ONLY=<regexp>: measure only the pages whose label matches (and the static file), to iterate on one page.
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
+  if (only && staticRps && !only.test(label)) return { label, path: urlPath, bytes: 0, rps: 0, p50_ms: 0, p99_ms: 0, ratio: 0, server_p50_ms: 0, server_p99_ms: 0, cpu_ms: 0, errors: 0 };
   const headers: Record<string, string> = { ...(withCookie ? { cookie } : {}), ...extra };
   const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
   // Bytes on the wire (compressed when asked for).
@@ -107,6 +110,9 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
 
 console.log(`\nautocannon (own process), ${CONNECTIONS} connections, ${DURATION} s each, SQLite, server in one process\n`);
 const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false);
+// Only on demand (BENCH_ONLY=healthz): what every request pays before any page (hooks, session, one query).
+if (only?.test('healthz, signed in')) await measure('healthz, signed in', '/healthz');
+if (only?.test('security settings page (small page, whole layout)')) await measure('security settings page (small page, whole layout)', '/profile/security');
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
 const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, true, { 'accept-encoding': 'br, gzip' });
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
