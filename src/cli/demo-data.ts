@@ -169,3 +169,39 @@ export const demoDiscussions: DemoDiscussion[] = [
     comments: [{ author: 'admin', body: 'Merci Jean-Marc, je relis ce week-end.' }],
   },
 ];
+
+export type DemoChatMessage = { author: MemberKey; body: string };
+
+/** What the working groups said in their chats, in the languages their members write. */
+export const demoChats: { group: string; messages: DemoChatMessage[] }[] = [
+  {
+    group: 'communication',
+    messages: [
+      { author: 'fatima', body: 'Bonjour à toutes et à tous ! Les affiches du marché de Noël sont arrivées 🎄' },
+      { author: 'ines', body: 'Super ! Je peux en prendre 20 pour Saint-Gilles.' },
+      { author: 'ines', body: 'Et je passe à la boulangerie de la place Bethléem jeudi.' },
+      { author: 'tom', body: 'Ik neem er 15 mee voor Anderlecht 👍' },
+      { author: 'clara', body: 'I can put some up at the library in Ixelles, 10 is enough.' },
+      { author: 'amina', body: "Qui s'occupe des photos samedi ? J'ai un appareil, je peux venir de 10 h à midi." },
+      { author: 'fatima', body: 'Merci Amina ! Je crée la tâche, tu peux la prendre.' },
+    ],
+  },
+  {
+    group: 'prestataires',
+    messages: [
+      { author: 'pieter', body: 'Goeiemorgen! De nieuwe terminal voor de bakkerij is binnen.' },
+      { author: 'lucas', body: 'Top, ik breng hem morgen langs.' },
+      { author: 'sofie', body: 'Vergeet de handleiding in het Frans niet, de eigenaar leest liever Frans.' },
+      { author: 'amina', body: "Je l'ai imprimée, elle est dans le casier du bureau." },
+      { author: 'pieter', body: 'Merci Amina! 🙏' },
+    ],
+  },
+  {
+    group: 'coordination',
+    messages: [
+      { author: 'admin', body: "Rappel : réunion de coordination dimanche à 19 h, l'ordre du jour est ouvert." },
+      { author: 'jean', body: "J'y serai. J'ajoute le point sur le budget participatif." },
+      { author: 'sofie', body: 'Ik kom iets later, rond 19u30.' },
+    ],
+  },
+];

@@ -34,6 +34,9 @@ describe.each(engines)('demo on %s', (engine) => {
     expect(events[0].startsAt < app.clock.now().toISOString()).toBe(true);
     expect(await app.db.selectFrom('agendaItems').select('id').execute()).toHaveLength(6);
     expect(await app.db.selectFrom('actionItems').select('id').execute()).toHaveLength(2);
+    // The group chats have their first messages, as the members wrote them.
+    const rooms = await app.db.selectFrom('chatRooms').innerJoin('groups', 'groups.id', 'chatRooms.groupId').select(['groups.slug', 'chatRooms.messageCount']).where('chatRooms.messageCount', '>', 0).orderBy('groups.slug').execute();
+    expect(rooms).toEqual([{ slug: 'communication', messageCount: 7 }, { slug: 'coordination', messageCount: 3 }, { slug: 'prestataires', messageCount: 5 }]);
     // A second time, everything clashes and the error says what.
     await expect(loadDemo(app, () => {})).rejects.toThrow(/these are taken: email amina@demo\.ruche\.local, .*group coordination, .*handle @camille_dubois/);
   });

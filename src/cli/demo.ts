@@ -5,7 +5,7 @@ import { hashPassword } from '../lib/server/domain/accounts/passwords';
 import type { UserId } from '../lib/server/kernel/ids';
 import type { Actor } from '../lib/server/policy';
 import { loadDemoDecide } from './demo-decide';
-import { demoAssociation, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
+import { demoAssociation, demoChats, demoDiscussions, demoGroups, demoMembers, demoPassword, type MemberKey } from './demo-data';
 import { loadDemoTasks } from './demo-tasks';
 
 /**
@@ -89,6 +89,16 @@ export async function loadDemo(app: App, out: (line: string) => void): Promise<v
     for (const r of d.reactions ?? []) await app.discussions.react(await actor(r.who), { targetId: view.id, emoji: r.emoji });
   }
   out(`${demoDiscussions.length} discussions with ${comments} comments, in French and Dutch`);
+  let said = 0;
+  for (const c of demoChats) {
+    const slug = slugs.get(c.group)!;
+    const roomId = (await app.chat.groupChat(await actor(c.messages[0].author), { slug })).room.id;
+    for (const [i, m] of c.messages.entries()) {
+      await app.chat.send(await actor(m.author), { roomId, key: `demo-${c.group}-${i}-message`, body: m.body });
+      said++;
+    }
+  }
+  out(`${said} chat messages in ${demoChats.length} group chats`);
   await loadDemoTasks(app, { actor, slugs }, out);
   await loadDemoDecide(app, { actor, slugs, userId: (k) => ids.get(k)! }, out);
   if (!empty) {

@@ -141,6 +141,8 @@ describe('tasks', () => {
   it('on a phone without JavaScript, the "Move to…" form moves the first task to done', async () => {
     const b = await signedIn('bert', { javaScriptEnabled: false, phone: true });
     await b.page.goto('/groups/marche/tasks');
+    // The columns scroll inside the board: the page stays as wide as the phone (no zoomed-out page).
+    expect(await b.page.evaluate(() => [window.innerWidth, document.documentElement.scrollWidth])).toEqual([390, 390]);
     await b.page.screenshot({ path: path.join(shots, 'board.png'), fullPage: true });
     const card = b.page.locator(`li[data-task="${fromReply}"]`);
     await card.getByText('Déplacer vers…').click();

@@ -18,6 +18,14 @@ export function shellTitle(pathname: string, data: unknown, me: string | null, i
   if (room) return { title: room.title || (room.people ?? []).filter((p) => p.id !== me).map((p) => p.name).join(', '), groupSlug: null };
   if (d.discussion?.group) return { title: d.discussion.group.name, groupSlug: d.discussion.group.slug };
   if (d.group?.name && pathname.startsWith('/groups/')) return { title: d.group.name, groupSlug: d.group.slug ?? null };
+  // A group's page whose data carries the group one level down (its board, task list, poll, event…).
+  const slug = /^\/groups\/([^/]+)\//.exec(pathname)?.[1];
+  if (slug) {
+    for (const v of Object.values(d as Record<string, unknown>)) {
+      const g = (v as { group?: { name?: unknown; slug?: unknown } } | null)?.group;
+      if (g && typeof g.name === 'string' && g.slug === decodeURIComponent(slug)) return { title: g.name, groupSlug: g.slug };
+    }
+  }
   const section: Record<string, string> = { groups: 'nav.groups', chats: 'chat.messagesTitle', tasks: 'shell.tasks', me: 'nav.profile' };
   const dest = destinationOf(pathname);
   if (dest && section[dest]) return { title: t(section[dest]), groupSlug: null };
