@@ -88,6 +88,13 @@ try {
         const file = path.join(outDir, `${v.locale}-${scheme}-${name}.png`);
         await page.screenshot({ path: file, fullPage: process.env.SCREENS_FULL === '1' });
         shots.push(file);
+        // The discussion once more with its actions menu open.
+        if (name === 'discussion' && (await page.getByTestId('post-actions').count())) {
+          await page.getByTestId('post-actions').click();
+          const open = path.join(outDir, `${v.locale}-${scheme}-discussion-menu.png`);
+          await page.screenshot({ path: open });
+          shots.push(open);
+        }
       }
       await context.close();
     }

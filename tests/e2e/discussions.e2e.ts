@@ -185,4 +185,44 @@ describe('discussions', () => {
     const doc = await (await fetch(`${e.url}/api/v1/openapi.json`)).json();
     expect(doc.paths['/discussions/{id}/comments']).toBeDefined();
   });
+
+  it("the discussion's actions sit in one menu: it opens by click or keyboard, closes on Escape, and works without JavaScript", async () => {
+    const app = e.running.app;
+    const d = await app.discussions.create(await app.sessions.actorFor(users.bert.id as never), { groupSlug: 'monnaie', title: 'Stand du samedi', body: 'Qui tient le stand ?' });
+    // Anne moderates the group.
+    await app.db.updateTable('memberships').set({ role: 'admin' }).where('groupId', '=', group.id).where('userId', '=', users.anne.id).execute();
+    const a = await signedIn('anne');
+    await a.page.goto(`/d/${d.id}`);
+    const menu = a.page.getByTestId('post-actions');
+    // Closed: nothing of it shows under the post.
+    expect(await a.page.getByRole('button', { name: 'Épingler' }).isVisible()).toBe(false);
+    await menu.click();
+    await a.page.getByRole('button', { name: 'Épingler' }).click();
+    await a.page.locator('.post .tag', { hasText: 'Épinglée' }).waitFor();
+    expect(await a.page.getByRole('button', { name: 'Verrouiller' }).isVisible()).toBe(false);
+    // Keyboard: Enter opens it, Escape closes it and gives the focus back.
+    await menu.focus();
+    await a.page.keyboard.press('Enter');
+    await a.page.getByRole('button', { name: 'Désépingler' }).waitFor();
+    await a.page.keyboard.press('Escape');
+    expect(await a.page.getByRole('button', { name: 'Désépingler' }).isVisible()).toBe(false);
+    expect(await a.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('post-actions');
+    await a.context.close();
+
+    // Chloé is a member, not a moderator: her menu has no pinning, locking or deleting.
+    const c = await signedIn('chloe');
+    await c.page.goto(`/d/${d.id}`);
+    await c.page.getByTestId('post-actions').click();
+    await c.page.getByRole('link', { name: 'En faire une tâche' }).waitFor();
+    for (const name of ['Désépingler', 'Verrouiller', 'Supprimer la discussion']) expect(await c.page.getByRole('button', { name }).count()).toBe(0);
+    await c.context.close();
+
+    // Without JavaScript the menu is a disclosure the browser opens itself; its forms post as ever.
+    const n = await signedIn('anne', { javaScriptEnabled: false });
+    await n.page.goto(`/d/${d.id}`);
+    await n.page.getByTestId('post-actions').click();
+    await n.page.getByRole('button', { name: 'Verrouiller' }).click();
+    await n.page.locator('.post .tag', { hasText: 'Verrouillée' }).waitFor();
+    await n.context.close();
+  });
 });
