@@ -42,7 +42,7 @@ describe('chat', () => {
     // Direct conversation: Bob watches his list, Anne writes; the badge appears without reload.
     const { roomId } = await e.running.app.chat.openDirect(await anne.actor(), { handles: bob.handle });
     await b.page.goto('/messages');
-    const row = b.page.locator('.conversations li', { hasText: 'Anne Peeters' });
+    const row = b.page.locator('.conversations li[data-kind="direct"]', { hasText: 'Anne Peeters' });
     await row.waitFor();
     expect(await row.locator('.badge').count()).toBe(0);
     await b.page.waitForTimeout(300); // the list's socket subscribes
@@ -55,8 +55,8 @@ describe('chat', () => {
     await b.page.goto(`/messages/${roomId}`);
     await b.page.getByText('Psst, tomorrow 9:00?').waitFor();
     await b.page.goto('/messages');
-    await b.page.locator('.conversations li', { hasText: 'Anne Peeters' }).waitFor();
-    expect(await b.page.locator('.conversations .badge').count()).toBe(0);
+    await b.page.locator('.conversations li[data-kind="direct"]', { hasText: 'Anne Peeters' }).waitFor();
+    expect(await b.page.locator('.conversations li[data-kind="direct"] .badge').count()).toBe(0);
     await a.context.close();
     await b.context.close();
   });

@@ -2,12 +2,17 @@ import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { formAction, formKey, loadOr404 } from '$lib/server/http';
 
-/** The member's direct conversations, latest first, with unread badges. */
+/**
+ * The member's chats, latest first, as a messenger lists them: their groups' chats and their
+ * direct conversations, each with its last message and unread count. Later pages (`before`)
+ * go on with the direct conversations (a member has few groups).
+ */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, async () => ({
-    ...(await event.locals.app.chat.listDirect(event.locals.actor, { before: event.url.searchParams.get('before') ?? undefined })),
-    formKey: formKey(),
-  }));
+  loadOr404(event, async () => {
+    const before = event.url.searchParams.get('before') ?? undefined;
+    const direct = await event.locals.app.chat.listDirect(event.locals.actor, { before });
+    return { ...direct, groupChats: before ? [] : await event.locals.app.chat.groupChatList(event.locals.actor), formKey: formKey() };
+  });
 
 export const actions: Actions = {
   /**

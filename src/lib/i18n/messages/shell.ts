@@ -12,6 +12,8 @@ export default defineMessages({
     'chat.actionsFor': 'Actions on the message from {name}',
     'chat.reactions': 'Reactions',
     'chat.you': 'You',
+    'chat.list_label': 'Your chats, latest first',
+    'chat.preview': '{name}: {text}',
   },
   fr: {
     'shell.chats': 'Chats',
@@ -23,6 +25,8 @@ export default defineMessages({
     'chat.actionsFor': 'Actions sur le message de {name}',
     'chat.reactions': 'Réactions',
     'chat.you': 'Vous',
+    'chat.list_label': 'Vos chats, les plus récents d’abord',
+    'chat.preview': '{name} : {text}',
   },
   nl: {
     'shell.chats': 'Chats',
@@ -34,5 +38,7 @@ export default defineMessages({
     'chat.actionsFor': 'Acties voor het bericht van {name}',
     'chat.reactions': 'Reacties',
     'chat.you': 'Jij',
+    'chat.list_label': 'Je chats, de recentste eerst',
+    'chat.preview': '{name}: {text}',
   },
 });

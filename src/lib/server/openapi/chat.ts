@@ -57,7 +57,7 @@ const fragment: Fragment = {
       },
     },
     '/chat/direct': {
-      get: { tags, summary: 'Your direct conversations, latest first', parameters: [{ name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: 'The `next` cursor of the previous page' }], responses: { '200': ok('`{ conversations, next }` with unread counts'), ...errorResponses } },
+      get: { tags, summary: 'Your direct conversations, latest first', parameters: [{ name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: 'The `next` cursor of the previous page' }], responses: { '200': ok('`{ conversations: [{ id, title, people, lastSeq, unread, lastActivityAt, last: { authorId, authorName, text, deleted, at } | null }], next }`'), ...errorResponses } },
       post: { tags, summary: 'Open (or find) a conversation with members', description: 'Name them by `handles` or by `people` (member ids), or both.', requestBody: body(OpenDirectInput), responses: { '200': ok('`{ roomId, created }`'), ...errorResponses } },
     },
   },

@@ -12,6 +12,7 @@ import { markRead } from '../notifications';
 import { GroupRoomInput, HistoryInput, ListDirectInput } from './schemas';
 import { createDirect } from './direct';
 import { createUnread, settleFloor } from './unread';
+import { lastMessages, type LastMessage } from './previews';
 import { createMessageMenu, roomAbilities } from './menu';
 import type { RoomAbilities } from '../../../chat-abilities';
 
@@ -26,7 +27,7 @@ export type RoomPage = {
   hasNewer: boolean;
   can: RoomAbilities;
 };
-export type DirectSummary = { id: string; title: string; people: { id: string; name: string; handle: string }[]; lastSeq: number; unread: number; lastActivityAt: string };
+export type DirectSummary = { id: string; title: string; people: { id: string; name: string; handle: string }[]; lastSeq: number; unread: number; lastActivityAt: string; last: LastMessage | null };
 
 /** Read side of chat: pages, history, direct conversations. */
 export function createChatQueries(deps: Deps) {
@@ -129,9 +130,10 @@ export function createChatQueries(deps: Deps) {
       const ppl = page.length
         ? await db.selectFrom('chatParticipants').innerJoin('users', 'users.id', 'chatParticipants.userId').select(['chatParticipants.roomId', 'users.id', 'users.name', 'users.handle']).where('chatParticipants.roomId', 'in', page.map((r) => r.id)).orderBy('users.name').execute()
         : [];
+      const lastOf = await lastMessages(db, page.map((r) => r.id));
       const conversations = page.map((r) => {
         const others = ppl.filter((p) => p.roomId === r.id && p.id !== actor.userId).map(({ id, name, handle }) => ({ id, name, handle }));
-        return { id: r.id, title: r.title || others.map((o) => o.name).join(', '), people: others, lastSeq: r.lastSeq, unread: Math.max(0, r.messageCount - r.readCount), lastActivityAt: r.lastActivityAt };
+        return { id: r.id, title: r.title || others.map((o) => o.name).join(', '), people: others, lastSeq: r.lastSeq, unread: Math.max(0, r.messageCount - r.readCount), lastActivityAt: r.lastActivityAt, last: lastOf.get(r.id) ?? null };
       });
       const last = page[page.length - 1];
       return { conversations, next: rows.length > input.limit && last ? `${last.lastActivityAt}|${last.id}` : null };

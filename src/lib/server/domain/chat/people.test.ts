@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, engines, type TestApp } from '../../../../../tests/support/app';
-import { addMember, chatGroup, chatUser, key } from '../../../../../tests/support/chat-factories';
+import { addMember, chatGroup, chatUser, key, removeMember } from '../../../../../tests/support/chat-factories';
 
 describe.each(engines)('people and unread chats (%s)', (engine) => {
   let app: TestApp;
@@ -98,5 +98,36 @@ describe.each(engines)('people and unread chats (%s)', (engine) => {
     expect(page.unread).toBe(1);
     expect((await app.chat.unreadChats(await bob.actor())).chats.map((c) => c.kind)).toEqual(['direct']);
     expect(await app.chat.unreadChats({ kind: 'visitor' })).toEqual({ total: 0, chats: [], groupIds: [] });
+  });
+
+  it('the chat list: the group chats of my groups and my conversations, each with its last message of the main list', async () => {
+    const anne = await chatUser(app, { name: 'Anne Peeters' });
+    const bob = await chatUser(app, { name: 'Bob Martin' });
+    const g = await chatGroup(app, [{ id: anne.id }, { id: bob.id }], { visibility: 'closed', name: 'Potager' });
+    const other = await chatGroup(app, [{ id: bob.id }], { visibility: 'closed', name: 'Finances' });
+    const room = (await app.chat.groupChat(await anne.actor(), { slug: g.slug })).room.id;
+    const first = await app.chat.send(await anne.actor(), { roomId: room, key: key(), body: 'Qui arrose   demain ?' });
+    await app.chat.send(await bob.actor(), { roomId: room, key: key(), body: 'Moi, vers 8 h.' });
+    // A reply inside a thread does not replace the room's last message.
+    await app.chat.send(await bob.actor(), { roomId: room, key: key(), body: 'dans le fil', parentId: first.message.id });
+    const secret = (await app.chat.groupChat(await bob.actor(), { slug: other.slug })).room.id;
+    await app.chat.send(await bob.actor(), { roomId: secret, key: key(), body: 'Budget confidentiel' });
+    const { roomId: direct } = await app.chat.openDirect(await bob.actor(), { handles: anne.handle });
+    const said = await app.chat.send(await bob.actor(), { roomId: direct, key: key(), body: 'x'.repeat(200) });
+
+    const groups = await app.chat.groupChatList(await anne.actor());
+    expect(groups.map((c) => [c.roomId, c.last?.text, c.last?.authorName, c.unread])).toEqual([[room, 'Moi, vers 8 h.', 'Bob Martin', 2]]);
+    const dms = (await app.chat.listDirect(await anne.actor())).conversations;
+    expect(dms.map((c) => c.id)).toEqual([direct]);
+    expect(dms[0].last).toMatchObject({ authorName: 'Bob Martin', deleted: false });
+    expect(dms[0].last!.text).toHaveLength(90);
+    expect(dms[0].last!.text.endsWith('…')).toBe(true);
+    // A deleted last message says so, without its text.
+    await app.chat.remove(await bob.actor(), { messageId: said.message.id });
+    expect((await app.chat.listDirect(await anne.actor())).conversations[0].last).toMatchObject({ deleted: true, text: '' });
+    // Leaving the group takes its chat off the list; visitors have none.
+    await removeMember(app, g.id, anne.id);
+    expect(await app.chat.groupChatList(await anne.actor())).toEqual([]);
+    expect(await app.chat.groupChatList({ kind: 'visitor' })).toEqual([]);
   });
 });

@@ -3,10 +3,11 @@ import type { Db } from '../../db/connect';
 import { prepared } from '../../db/prepared';
 import type { Deps } from '../../kernel/deps';
 import { parse } from '../../kernel/validate';
-import { can, isUser, type Actor } from '../../policy';
+import { can, isUser, type Actor, type GroupFacts } from '../../policy';
 import { groupSeenBySlug } from '../groups/group';
 import { advanceRead } from './chat.repo';
 import { GroupRoomInput } from './schemas';
+import { lastMessages, type LastMessage } from './previews';
 
 /** A chat with messages the member has not read: a group's chat or a direct conversation. */
 export type UnreadChat = { roomId: string; kind: 'group' | 'direct'; title: string; url: string; unread: number; lastActivityAt: string; group: { id: string; slug: string; name: string } | null };
@@ -26,7 +27,7 @@ const groupChatRows = prepared(['userId'], (db, p: { userId: string }) =>
     .innerJoin('groups as g', 'g.id', 'm.groupId')
     .innerJoin('chatRooms as r', 'r.groupId', 'g.id')
     .leftJoin('chatParticipants as p', (j) => j.onRef('p.roomId', '=', 'r.id').on('p.userId', '=', p.userId))
-    .select(['r.id', 'r.messageCount', 'r.lastActivityAt', 'g.id as groupId', 'g.slug', 'g.name', 'm.createdAt as joinedAt', 'p.readCount'])
+    .select(['r.id', 'r.lastSeq', 'r.messageCount', 'r.lastActivityAt', 'g.id as groupId', 'g.slug', 'g.name', 'g.visibility', 'g.parentId', 'm.createdAt as joinedAt', 'p.readCount'])
     .where('m.userId', '=', p.userId)
     .where('r.kind', '=', 'group')
     .where('r.messageCount', '>', 0),
@@ -65,16 +66,21 @@ export async function settleFloor(db: Db, roomId: string, userId: string, joined
 export function createUnread(deps: Deps) {
   const { db, clock } = deps;
 
-  /** Group chats of the member's groups, with their unread count (cursors settled on first need). */
-  async function groupChats(userId: string) {
+  /** Every group chat of the member's groups that has messages, with its unread count (cursors settled on first need). */
+  async function allGroupChats(userId: string) {
     const rows = await groupChatRows.execute(db, { userId });
-    const out: UnreadChat[] = [];
+    const out: (UnreadChat & { lastSeq: number; facts: GroupFacts })[] = [];
     for (const r of rows) {
       const read = r.readCount === null ? await settleFloor(db, r.id, userId, r.joinedAt, clock.now().toISOString()) : Number(r.readCount);
       const unread = Math.max(0, Number(r.messageCount) - read);
-      if (unread > 0) out.push({ roomId: r.id, kind: 'group', title: r.name, url: `/groups/${r.slug}/chat`, unread, lastActivityAt: r.lastActivityAt, group: { id: r.groupId, slug: r.slug, name: r.name } });
+      out.push({ roomId: r.id, kind: 'group', title: r.name, url: `/groups/${r.slug}/chat`, unread, lastActivityAt: r.lastActivityAt, group: { id: r.groupId, slug: r.slug, name: r.name }, lastSeq: Number(r.lastSeq), facts: { id: r.groupId, visibility: r.visibility, parentId: r.parentId } });
     }
     return out;
+  }
+
+  /** Group chats of the member's groups with unread messages. */
+  async function groupChats(userId: string): Promise<UnreadChat[]> {
+    return (await allGroupChats(userId)).filter((c) => c.unread > 0).map(({ lastSeq: _s, facts: _f, ...c }) => c);
   }
 
   /** Direct conversations with unread messages, latest first, titled by the other people's names. */
@@ -98,6 +104,17 @@ export function createUnread(deps: Deps) {
   }
 
   return {
+    /**
+     * The group chats of the member's groups that have messages, read or not, latest first,
+     * with each one's last message: the chat list's group part. Empty for visitors.
+     */
+    async groupChatList(actor: Actor): Promise<(UnreadChat & { lastSeq: number; last: LastMessage | null })[]> {
+      if (!isUser(actor)) return [];
+      const chats = (await allGroupChats(actor.userId)).filter((c) => can(actor, 'chat.read', c.facts));
+      const last = await lastMessages(db, chats.map((c) => c.roomId));
+      return chats.map(({ facts: _, ...c }) => ({ ...c, last: last.get(c.roomId) ?? null })).sort((a, b) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : 0));
+    },
+
     /** Every chat of the member with unread messages (group chats and direct conversations); empty for visitors. */
     async unreadChats(actor: Actor): Promise<UnreadChats> {
       if (!isUser(actor)) return { total: 0, chats: [], groupIds: [] };
