@@ -69,6 +69,10 @@ try {
     const session = await app.sessions.start(user.id as never, 'screens');
     const pages: [string, string][] = [
       ['home', '/'],
+      ['groups', '/groups'],
+      ['chats', '/messages'],
+      ['inbox', '/inbox'],
+      ['group', `/groups/${group.slug}`],
       ['discussions', `/groups/${group.slug}/discussions`],
       ...(discussion ? ([['discussion', `/d/${discussion.id}`]] as [string, string][]) : []),
       ['chat', `/groups/${chatGroup?.slug ?? group.slug}/chat`],
