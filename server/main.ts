@@ -10,7 +10,7 @@ import { createApp, setGlobalApp, type App } from '../src/lib/server/app';
 import { attachRealtime, type RealtimeOptions, type RealtimeServer } from '../src/lib/server/realtime/ws-server';
 import { startMailSurfaces } from '../src/lib/server/mail-in/start';
 import { startMaintenance } from '../src/lib/server/jobs/maintenance';
-import { securityHeaders } from '../src/lib/server/security-headers';
+import { assetHeaders, isBuiltScriptOrStyle, securityHeaders } from '../src/lib/server/security-headers';
 import { closeAfter413, parseBytes, refuseBadPath, refuseOversize } from './edge';
 import { inArrivalOrder } from './turns';
 
@@ -31,10 +31,13 @@ export async function startServer(config: Config, opts: { buildDir?: string; app
   const bodyLimit = parseBytes(process.env.BODY_SIZE_LIMIT);
   const maxMb = Math.round(config.maxUploadBytes / 1048576);
   const headers = securityHeaders(config.baseUrl);
+  const scriptHeaders = assetHeaders(config.baseUrl);
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     // On every response, static assets and the refusals below included (SvelteKit's own
-    // responses get them again from hooks.server.ts).
-    for (const [name, value] of headers) res.setHeader(name, value);
+    // responses get them again from hooks.server.ts); the app's built scripts and style sheets
+    // get those that apply to them.
+    const pathname = (req.url ?? '/').split('?')[0];
+    for (const [name, value] of isBuiltScriptOrStyle(pathname) ? scriptHeaders : headers) res.setHeader(name, value);
     if (refuseOversize(req, res, bodyLimit, maxMb) || refuseBadPath(req, res, log)) return;
     closeAfter413(req, res);
     // RFC 8058 one-click unsubscribe POSTs carry no Origin: answered before SvelteKit's CSRF check.

@@ -1,7 +1,8 @@
 import type { LayoutServerLoad } from './$types';
 import { can } from '$lib/server/policy';
+import { pageTexts } from '$lib/i18n/page-texts';
 
-export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
+export const load: LayoutServerLoad = async ({ locals, url, route, depends }) => {
   // Chats with unread messages, for the navigation's badge and home: counted again on every
   // navigation (read by the pathname) and when a chat notice arrives (`ruche:chats`).
   depends('ruche:chats');
@@ -13,6 +14,8 @@ export const load: LayoutServerLoad = async ({ locals, url, depends }) => {
   return {
     user: locals.user ? { id: locals.user.id, name: locals.user.name, handle: locals.user.handle, avatarFileId: locals.user.avatarFileId } : null,
     locale: locals.locale,
+    // The texts of this page only, in the member's language: read again for each page.
+    messages: pageTexts(locals.locale, route.id),
     timeZone: locals.timeZone,
     instanceName: instance?.name ?? 'Ruche',
     openRegistration: instance?.openRegistration === 1,

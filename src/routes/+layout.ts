@@ -1,9 +1,15 @@
 import type { LayoutLoad } from './$types';
-import { loadMessages } from '$lib/i18n/load';
 
 /**
- * The member's language is fetched here, before the first render and before hydration, so
- * every `t()` below is synchronous and the page carries one language's texts, not three.
- * Runs again only when the language (or the rest of the root data) changes.
+ * The page's texts come with the root data (+layout.server.ts). While the server renders, the
+ * whole language is at hand too, for a text the page renders beyond them (see
+ * $lib/i18n/context.ts); it is returned by this universal load only on the server, where it
+ * is never sent to the browser, and the browser build drops the branch.
  */
-export const load: LayoutLoad = async ({ data }) => ({ ...data, messages: await loadMessages(data.locale) });
+export const load: LayoutLoad = async ({ data }) => {
+  if (import.meta.env.SSR) {
+    const { messagesOf } = await import('$lib/i18n');
+    return { ...data, completeTexts: messagesOf(data.locale) };
+  }
+  return { ...data, completeTexts: undefined };
+};

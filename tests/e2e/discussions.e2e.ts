@@ -39,7 +39,7 @@ describe('discussions', () => {
     const a = await signedIn('anne');
     await a.page.goto('/groups/monnaie/discussions/new');
     await a.page.getByLabel('Titre').fill('Assemblée de printemps');
-    const body = a.page.getByRole('combobox', { name: /^Message/ });
+    const body = a.page.getByRole('textbox', { name: /^Message/ });
     await body.click();
     await body.pressSequentially('Bonjour @be');
     const option = a.page.getByRole('option', { name: /@bert/ });
@@ -70,12 +70,12 @@ describe('discussions', () => {
 
     // B starts typing, leaves, comes back: the draft is restored from the server.
     await b.page.goto(url);
-    const reply = b.page.getByRole('combobox', { name: /^Votre réponse/ });
+    const reply = b.page.getByRole('textbox', { name: /^Votre réponse/ });
     await reply.fill('Oui, je serai là !');
     await b.page.getByText('Brouillon enregistré.').waitFor({ timeout: 10_000 });
     await b.page.goto('/');
     await b.page.goto(url);
-    expect(await b.page.getByRole('combobox', { name: /^Votre réponse/ }).inputValue()).toBe('Oui, je serai là !');
+    expect(await b.page.getByRole('textbox', { name: /^Votre réponse/ }).inputValue()).toBe('Oui, je serai là !');
     await b.page.getByRole('button', { name: 'Envoyer la réponse' }).click();
     await b.page.locator('.comment', { hasText: 'Oui, je serai là !' }).waitFor();
 

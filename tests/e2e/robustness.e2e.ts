@@ -190,13 +190,12 @@ describe('headers', () => {
   const expected = { nosniff: 'nosniff', referrer: 'same-origin', frames: 'DENY', coop: 'same-origin', permissions: expect.stringMatching(/camera=\(\).*geolocation=\(\).*microphone=\(\)/) };
 
   it('every response carries the security headers: pages, JSON, static assets, refusals', async () => {
-    const asset = (await (await fetch(base + '/')).text()).match(/\/_app\/immutable\/[^"]+\.js/)![0];
     for (const [p, init] of [
       ['/', {}],
       ['/api/v1/me', { headers: { cookie } }],
-      [asset, {}],
       ['/favicon.svg', {}],
       ['/_app/version.json', {}],
+      ['/service-worker.js', {}],
       ['/healthz', {}],
       ['/d/%E0%A4%A', {}],
       ['/api/nothing', {}],
@@ -204,6 +203,18 @@ describe('headers', () => {
       const r = await fetch(base + p, { ...init, redirect: 'manual' });
       expect(security(r.headers), p).toEqual(expected);
       expect(r.headers.get('strict-transport-security'), p).toBeNull();
+    }
+  });
+
+  it('the built scripts and style sheets carry the headers that apply to them, not those of documents', async () => {
+    const html = await (await fetch(base + '/')).text();
+    const script = html.match(/\/_app\/immutable\/[^"]+\.js/)![0];
+    const sheet = html.match(/\/_app\/immutable\/[^"]+\.css/)![0];
+    // A built script that does not exist gets the same (a 404 in plain text).
+    for (const [p, status] of [[script, 200], [sheet, 200], ['/_app/immutable/chunks/nothing.js', 404]] as const) {
+      const r = await fetch(base + p);
+      expect(r.status, p).toBe(status);
+      expect(security(r.headers), p).toEqual({ nosniff: 'nosniff', referrer: 'same-origin', frames: null, coop: null, permissions: null });
     }
   });
 

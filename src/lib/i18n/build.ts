@@ -1,84 +1,108 @@
-import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runnerImport, version as viteVersion, type Plugin } from 'vite';
+import { runnerImport, type Plugin } from 'vite';
 import type { Dictionary, Locale } from './core';
+import type { PageTextsMap } from './page-keys';
 
 /*
- * Splits the translations per language at build time. `virtual:ruche-messages/fr` (and /nl,
- * /en) is a module holding only that language's dictionary, so a page downloads the member's
- * language and not all three (./load.ts imports it). The message files stay the one source:
- * they are evaluated here, through Vite's own module runner, and written out as JSON.
+ * Which texts each page needs, found at build time. A page carries its texts in its data (see
+ * ./page-texts.ts): those its components and their imports name, not the whole dictionary (a
+ * discussion page names about a hundred of some fifteen hundred keys).
  *
- * Each language's file gets a name the server can know without the browser build's manifest
- * (it is built first): its content's hash. `virtual:ruche-messages/urls` gives those addresses,
- * so a page names its language's file in its head (`modulepreload`, see +layout.svelte) and
- * the browser fetches it with the page's other scripts, instead of one round trip later, when
- * hydration asks for it.
+ * The server's build holds every page's modules, as the browser's does: for each file of
+ * src/routes (a page, a layout, an error page, their universal loads) this plugin walks the
+ * modules it imports, statically or not, and reads in their source every string that is a key
+ * of the dictionary, and every template like `tasks.priority.${p}` as all the keys it can
+ * produce. A module that shows keys chosen by data (a notification's summary, sent by the
+ * server) names them in a comment: `page texts: notify.*`.
+ *
+ * The result replaces a placeholder in the server's bundle once the module graph is complete
+ * (renderChunk). In development it is null and pages carry the whole dictionary.
  */
 
-const PREFIX = 'virtual:ruche-messages/';
-const RESOLVED = '\0' + PREFIX;
-const URLS = PREFIX + 'urls';
-const LOCALES = ['fr', 'nl', 'en'] as const;
-const index = path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.ts');
+const ID = 'virtual:ruche-texts/pages';
+const RESOLVED = '\0' + ID;
+const PLACEHOLDER = '"__RUCHE_PAGE_TEXTS__"';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const index = path.join(here, 'index.ts');
 
-type Index = { messagesOf(l: Locale): Dictionary; isLocale(s: unknown): s is Locale };
 
-/** The module of one language: JSON.parse of a string is read faster by browsers than an object literal this large. */
-const moduleCode = (d: Dictionary) => `export default JSON.parse(${JSON.stringify(JSON.stringify(d))});`;
+type Index = { messagesOf(l: Locale): Dictionary };
 
-/**
- * The Vite plugin that serves one module per language (registered in vite.config.ts).
- * `appDir` and `base` are SvelteKit's (`kit.appDir`, `kit.paths.base`): the language files sit
- * among its immutable files.
- */
-export function messagesPerLanguage({ appDir = '_app', base = '' }: { appDir?: string; base?: string } = {}): Plugin {
-  let loaded: Promise<{ module: Index; dependencies: string[] }> | undefined;
+/** The keys a module's source names: string literals that are keys, templates as every key they can produce, and `page texts:` notes. */
+export function keysNamedIn(source: string, keys: readonly string[], known: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  for (const m of source.matchAll(/(['"`])([a-z][\w-]*(?:\.[\w-]+)+)\1/g)) if (known.has(m[2])) found.add(m[2]);
+  const prefixes = [...source.matchAll(/`([a-z][\w-]*(?:\.[\w-]*)*[._-])\$\{/g)].map((m) => m[1]);
+  for (const m of source.matchAll(/page texts:\s*([\w.*, -]+)/g)) for (const p of m[1].split(/[\s,]+/)) if (p) prefixes.push(p.replace(/\*$/, ''));
+  for (const p of prefixes) if (p.includes('.')) for (const k of keys) if (k.startsWith(p)) found.add(k);
+  return found;
+}
+
+/** `src/routes/d/[id]/+page.svelte` → `['/d/[id]', 'page']` (the root is `/`); files that are not pages, layouts or error pages → null. */
+export function routeFile(file: string, routesDir: string): [string, 'page' | 'layout'] | null {
+  const rel = path.relative(routesDir, file).split(path.sep).join('/');
+  const m = /^(?:(.*)\/)?\+(page|layout|error)(?:@[^.]*)?\.(svelte|ts|js)$/.exec(rel);
+  if (!m || rel.startsWith('..')) return null;
+  return [`/${m[1] ?? ''}`, m[2] === 'page' ? 'page' : 'layout'];
+}
+
+/** The Vite plugin (registered in vite.config.ts). */
+export function textsPerPage(): Plugin {
   let building = false;
-  const load = () => (loaded ??= runnerImport<Index>(index, { configFile: false, logLevel: 'error' }));
-  /** Where a language's file is written: named by its content (and the bundler that writes it), so it can be cached for ever. */
-  async function fileName(l: Locale): Promise<string> {
-    const { module } = await load();
-    const hash = createHash('sha256').update(viteVersion).update(moduleCode(module.messagesOf(l))).digest('base64url').slice(0, 10);
-    return `${appDir}/immutable/chunks/messages-${l}.${hash}.js`;
-  }
+  let root = process.cwd();
   return {
-    name: 'ruche-messages-per-language',
+    name: 'ruche-texts-per-page',
     configResolved(config) {
       building = config.command === 'build';
-    },
-    async buildStart() {
-      // The browser's build: each language is its own file, under the name the server computes.
-      if (!building || this.environment.config.build.ssr) return;
-      for (const l of LOCALES) this.emitFile({ type: 'chunk', id: PREFIX + l, fileName: await fileName(l) });
+      root = config.root;
     },
     resolveId(id) {
-      return id.startsWith(PREFIX) ? '\0' + id : undefined;
+      return id === ID ? RESOLVED : undefined;
     },
-    async load(id) {
-      if (!id.startsWith(RESOLVED)) return undefined;
-      const { module, dependencies } = await load();
-      for (const file of dependencies) this.addWatchFile(file);
-      if (id === '\0' + URLS) {
-        // In development the files are served one by one, without a name to announce.
-        const urls = building ? Object.fromEntries(await Promise.all(LOCALES.map(async (l) => [l, `${base}/${await fileName(l)}`]))) : {};
-        return `export default ${JSON.stringify(urls)};`;
+    load(id) {
+      if (id !== RESOLVED) return undefined;
+      // Parsed from a string, so that the bundler keeps it one value that renderChunk fills in.
+      return building && this.environment.config.build.ssr ? `export default JSON.parse(${PLACEHOLDER});` : 'export default null;';
+    },
+    async renderChunk(code) {
+      if (!code.includes(PLACEHOLDER)) return null;
+      const { module } = await runnerImport<Index>(index, { configFile: false, logLevel: 'error' });
+      const keys = Object.keys(module.messagesOf('en'));
+      const known = new Set(keys);
+      const routesDir = path.resolve(root, 'src/routes');
+      const i18nDir = here + path.sep;
+      const ownKeys = new Map<string, Set<string>>();
+      const keysOf = (file: string) => {
+        let k = ownKeys.get(file);
+        if (!k) ownKeys.set(file, (k = fs.existsSync(file) ? keysNamedIn(fs.readFileSync(file, 'utf8'), keys, known) : new Set()));
+        return k;
+      };
+      /** The keys of a route file and of every module of the app it imports, the dictionaries themselves left out. */
+      const closure = (start: string) => {
+        const all = new Set<string>();
+        const seen = new Set<string>();
+        const stack = [start];
+        while (stack.length) {
+          const id = stack.pop()!;
+          const file = id.split('?')[0];
+          if (seen.has(file) || id.startsWith('\0') || file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(i18nDir) || /\.server\.[jt]s$|[\\/]lib[\\/]server[\\/]/.test(file)) continue;
+          seen.add(file);
+          for (const k of keysOf(file)) all.add(k);
+          const info = this.getModuleInfo(id);
+          if (info) stack.push(...info.importedIds, ...info.dynamicallyImportedIds);
+        }
+        return all;
+      };
+      const map: PageTextsMap = {};
+      for (const id of this.getModuleIds()) {
+        const route = routeFile(id.split('?')[0], routesDir);
+        if (!route) continue;
+        const entry = (map[route[0]] ??= {});
+        entry[route[1]] = [...new Set([...(entry[route[1]] ?? []), ...closure(id)])].sort();
       }
-      const locale = id.slice(RESOLVED.length);
-      if (!module.isLocale(locale)) this.error(`No language "${locale}" in ${PREFIX}`);
-      return moduleCode(module.messagesOf(locale));
-    },
-    watchChange(id) {
-      if (id.includes(`${path.sep}i18n${path.sep}`)) loaded = undefined;
-    },
-    handleHotUpdate({ file, server, modules }) {
-      if (!file.includes(`${path.sep}i18n${path.sep}`)) return;
-      loaded = undefined;
-      // The language modules are read again, and the pages that use them reload.
-      const stale = LOCALES.flatMap((l) => [...(server.moduleGraph.getModulesByFile(RESOLVED + l) ?? []), server.moduleGraph.getModuleById(RESOLVED + l)]).filter((m) => !!m);
-      for (const m of stale) server.moduleGraph.invalidateModule(m);
-      return [...modules, ...stale];
+      return { code: code.replace(PLACEHOLDER, JSON.stringify(JSON.stringify(map))), map: null };
     },
   };
 }

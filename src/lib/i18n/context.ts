@@ -1,5 +1,6 @@
 import { getContext, setContext } from 'svelte';
 import { compileTranslator, formatDate, relativeTime, type Dictionary, type Locale, type T } from './core';
+import { addMissingText } from './page-keys';
 
 const KEY = Symbol('i18n');
 const cache = new WeakMap<Dictionary, T>();
@@ -13,12 +14,19 @@ export type I18n = { t: T; locale: () => Locale; date: (iso: string, style?: 'sh
 
 /**
  * Called once by the root layout with getters, so a language change re-renders everything.
- * `messages` is the member's language as the root load fetched it (./load.ts): the browser
- * never holds the other two.
+ * `messages` is the page's texts in the member's language (./page-texts.ts): the browser
+ * never holds the other languages, nor the texts of other pages. On the server, `complete`
+ * is the whole language, for a text the page renders beyond its own (./page-keys.ts).
  */
-export function provideI18n(locale: () => Locale, timeZone: () => string, messages: () => Dictionary) {
+export function provideI18n(locale: () => Locale, timeZone: () => string, messages: () => Dictionary, complete?: () => Dictionary | undefined) {
   const i18n: I18n = {
-    t: (k, p) => tFor(locale(), messages())(k, p),
+    t: complete
+      ? (k, p) => {
+          const texts = messages();
+          addMissingText(texts, complete(), k);
+          return tFor(locale(), texts)(k, p);
+        }
+      : (k, p) => tFor(locale(), messages())(k, p),
     locale,
     date: (iso, style = 'short') => formatDate(iso, locale(), timeZone(), style),
     ago: (iso) => relativeTime(iso, locale(), timeZone()),
