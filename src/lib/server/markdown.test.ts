@@ -14,6 +14,13 @@ describe('markdown', () => {
     expect(html).toContain('@ghost');
     expect(html).toContain('<code>@anne</code>');
   });
+  it('links a mention that opens a paragraph, a list item or an emphasis, not an address or a path', () => {
+    const html = renderMarkdown('@anne tu viens ?\n\n- @anne\n- **@anne**\n\nmail x@anne.org or see /@anne', { knownHandles: new Set(['anne']) });
+    expect(html.match(/<a class="mention" href="\/u\/anne">@anne<\/a>/g)).toHaveLength(3);
+    expect(html).toContain('<p><a class="mention" href="/u/anne">@anne</a> tu viens ?</p>');
+    expect(html).toContain('x@anne.org');
+    expect(html).toContain('/@anne');
+  });
   it('extracts mentions, not emails', () => {
     expect(extractMentions('cc @anne_p @Bob mail me at x@y.org ```@code```')).toEqual(['anne_p', 'bob']);
   });

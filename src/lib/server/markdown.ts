@@ -40,10 +40,11 @@ export function renderMarkdown(text: string, opts: RenderOptions = {}): string {
   let html = md.render(text);
   if (opts.knownHandles?.size) {
     // Only in text, not inside tags or code: split on tags and code blocks.
-    html = html.replace(/(<code[\s\S]*?<\/code>|<[^>]+>)|(^|[^\w@/>])@([a-zA-Z0-9_]{2,30})\b/g, (all, tag, pre, handle) => {
+    // A mention may open a paragraph (right after a tag): what precedes it is looked at, not taken.
+    html = html.replace(/(<code[\s\S]*?<\/code>|<[^>]+>)|(?<![\w@/])@([a-zA-Z0-9_]{2,30})\b/g, (all, tag, handle) => {
       if (tag) return tag;
       const h = String(handle).toLowerCase();
-      return opts.knownHandles!.has(h) ? `${pre}<a class="mention" href="/u/${h}">@${handle}</a>` : all;
+      return opts.knownHandles!.has(h) ? `<a class="mention" href="/u/${h}">@${handle}</a>` : all;
     });
   }
   return sanitizeHtml(html, allow);
