@@ -95,4 +95,18 @@ describe('chat', () => {
     expect(await b.page.locator('.msg').count()).toBe(before + 1);
     await b.context.close();
   });
+
+  it('the chat list counts times from now as it stays open: "now" becomes "5 min ago"', async () => {
+    const { roomId } = await e.running.app.chat.openDirect(await anne.actor(), { handles: bob.handle });
+    await e.running.app.chat.send(await anne.actor(), { roomId, key: `clock-${Date.now()}-key`, body: 'Still there?' });
+    const b = await e.newPage({ locale: 'fr-BE' });
+    await signIn(b.context, bob.id);
+    await b.page.clock.install();
+    await b.page.goto('/messages');
+    const time = b.page.locator('.conversations li[data-kind="direct"]', { hasText: 'Anne Peeters' }).locator('time');
+    await expect.poll(() => time.textContent()).toMatch(/maintenant/);
+    await b.page.clock.fastForward('05:00');
+    await expect.poll(() => time.textContent()).toMatch(/il\sy\sa\s5\smin/);
+    await b.context.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { compileTranslator, formatDate, relativeTime, type Dictionary, type Locale, type T } from './core';
 import { addMissingText } from './page-keys';
+import { currentTime } from './clock.svelte';
 
 const KEY = Symbol('i18n');
 const cache = new WeakMap<Dictionary, T>();
@@ -29,7 +30,7 @@ export function provideI18n(locale: () => Locale, timeZone: () => string, messag
       : (k, p) => tFor(locale(), messages())(k, p),
     locale,
     date: (iso, style = 'short') => formatDate(iso, locale(), timeZone(), style),
-    ago: (iso) => relativeTime(iso, locale(), timeZone()),
+    ago: (iso) => relativeTime(iso, locale(), timeZone(), currentTime()),
   };
   setContext(KEY, i18n);
   return i18n;
