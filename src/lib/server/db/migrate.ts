@@ -17,7 +17,7 @@ import * as m014decide from './migrations/014-decide';
 import * as m015searchOrder from './migrations/015-search-order';
 import * as m016searchOrderPg from './migrations/016-search-order-pg';
 import * as m017searchOrderSqlite from './migrations/017-search-order-sqlite';
-import * as m018taskOriginDiscussion from './migrations/018-task-origin-discussion';
+import * as m018readPaths from './migrations/018-read-paths';
 
 type Migration = { up(db: any, dialect: Dialect): Promise<void> };
 /** Ordered list; a migration never changes once released, new ones are appended. */
@@ -39,7 +39,7 @@ export const migrations: [string, Migration][] = [
   ['015-search-order', m015searchOrder],
   ['016-search-order-pg', m016searchOrderPg],
   ['017-search-order-sqlite', m017searchOrderSqlite],
-  ['018-task-origin-discussion', m018taskOriginDiscussion],
+  ['018-read-paths', m018readPaths],
 ];
 
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */
