@@ -1,16 +1,9 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/connect';
+import { glimpse } from '../../../chat-preview';
 
 /** The last message of a chat as a list shows it: who wrote it and the start of its text. */
 export type LastMessage = { authorId: string; authorName: string; text: string; deleted: boolean; at: string };
-
-const PREVIEW = 90;
-
-/** A message's text on one line, cut at `PREVIEW` characters (Markdown marks kept: it is a glimpse, not the message). */
-function glimpse(body: string): string {
-  const t = body.replace(/\s+/g, ' ').trim();
-  return t.length > PREVIEW ? `${t.slice(0, PREVIEW - 1)}…` : t;
-}
 
 /**
  * The latest message of the room's main list (not a reply inside a thread) of each room, by
