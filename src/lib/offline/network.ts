@@ -53,20 +53,26 @@ function schedule() {
   pause = Math.min(pause * 2, MAX_PAUSE_MS);
 }
 
-/** Asks the server whether it answers; any HTTP answer counts as reachable. */
-async function probe(): Promise<void> {
-  if (probing) return;
+/**
+ * Asks the server whether it answers: an answer below 502 counts (a 502–504 is a proxy on the
+ * way saying the server is gone). Reachable: marked so; not: asked again after the pause.
+ */
+async function probe(): Promise<boolean> {
+  if (probing) return !unreachable;
   probing = true;
   try {
     const res = await fetch(PROBE_URL, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
-    // An answer from the server (not a proxy's error page on the way): it can be reached.
-    if (res.status < 502) return markReachable();
-    schedule();
+    if (res.status < 502) {
+      markReachable();
+      return true;
+    }
   } catch {
-    schedule();
+    // No answer at all.
   } finally {
     probing = false;
   }
+  schedule();
+  return false;
 }
 
 /** A request got no answer: the server counts as unreachable until a probe answers. */
@@ -98,7 +104,5 @@ export function markReachable(): void {
 export function checkReachable(): void {
   if (typeof window === 'undefined') return;
   listen();
-  void probe().then(() => {
-    if (timer) markUnreachable();
-  });
+  void probe().then((reachable) => reachable || markUnreachable());
 }
