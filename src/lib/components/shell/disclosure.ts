@@ -1,7 +1,7 @@
 /**
  * A `<details>` used as a menu (it opens without JavaScript): with JavaScript it also closes
  * on Escape (the focus goes back to its button) and on a click outside it.
- * Use: `<details use:dismissible>`; `close(details)` closes it after a choice.
+ * Use: `<details use:dismissible>`.
  */
 export function dismissible(details: HTMLDetailsElement) {
   const onKey = (e: KeyboardEvent) => {
