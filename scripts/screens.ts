@@ -98,6 +98,14 @@ try {
           const open = path.join(outDir, `${v.locale}-${scheme}-discussion-menu.png`);
           await page.screenshot({ path: open });
           shots.push(open);
+          // And its delete step, where the member may delete it.
+          const del = page.locator('.post-menu .confirm > summary');
+          if (await del.count()) {
+            await del.click();
+            const confirm = path.join(outDir, `${v.locale}-${scheme}-discussion-delete.png`);
+            await page.screenshot({ path: confirm });
+            shots.push(confirm);
+          }
         }
       }
       await context.close();

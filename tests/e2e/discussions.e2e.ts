@@ -215,6 +215,7 @@ describe('discussions', () => {
     await c.page.getByTestId('post-actions').click();
     await c.page.getByRole('link', { name: 'En faire une tâche' }).waitFor();
     for (const name of ['Désépingler', 'Verrouiller', 'Supprimer la discussion']) expect(await c.page.getByRole('button', { name }).count()).toBe(0);
+    expect(await c.page.getByText('Supprimer la discussion…').count()).toBe(0);
     await c.context.close();
 
     // Without JavaScript the menu is a disclosure the browser opens itself; its forms post as ever.
@@ -223,6 +224,14 @@ describe('discussions', () => {
     await n.page.getByTestId('post-actions').click();
     await n.page.getByRole('button', { name: 'Verrouiller' }).click();
     await n.page.locator('.post .tag', { hasText: 'Verrouillée' }).waitFor();
+    // Deleting asks once more before it happens.
+    await n.page.getByTestId('post-actions').click();
+    await n.page.getByText('Supprimer la discussion…').click();
+    await n.page.getByText(/La supprimer pour tout le monde/).waitFor();
+    expect((await app.discussions.open(await app.sessions.actorFor(users.anne.id as never), { discussionId: d.id })).discussion.deleted).toBe(false);
+    await n.page.getByRole('button', { name: 'Oui, la supprimer' }).click();
+    await n.page.waitForURL('**/groups/monnaie/discussions');
+    expect(await n.page.getByText('Stand du samedi').count()).toBe(0);
     await n.context.close();
   });
 });

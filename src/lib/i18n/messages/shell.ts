@@ -26,7 +26,7 @@ export default defineMessages({
     'chat.reactions': 'Réactions',
     'chat.you': 'Vous',
     'chat.list_label': 'Vos chats, les plus récents d’abord',
-    'chat.preview': '{name} : {text}',
+    'chat.preview': '{name}\u00a0: {text}',
   },
   nl: {
     'shell.chats': 'Chats',
