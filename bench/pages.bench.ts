@@ -76,7 +76,7 @@ let staticRps = 0;
 // BENCH_ONLY=<regexp>: measure only the pages whose label matches (and the static file), to iterate on one page.
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
-  if (only && staticRps && !only.test(label)) return { label, path: urlPath, bytes: 0, rps: 0, p50_ms: 0, p99_ms: 0, ratio: 0, server_p50_ms: 0, server_p99_ms: 0, cpu_ms: 0, errors: 0 };
+  if (only && staticRps && !only.test(label)) return { label, path: urlPath, bytes: 0, rps: 0, p50_ms: 0, p99_ms: 0, ratio: 0, server_p50_ms: 0, server_p99_ms: 0, cpu_ms: 0, kept_pct: 0, errors: 0 };
   const headers: Record<string, string> = { ...(withCookie ? { cookie } : {}), ...extra };
   const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
   // Bytes on the wire (compressed when asked for).
@@ -93,13 +93,17 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
   await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
   if (profileDir) await probe('profile-start');
   await probe('reset');
+  const before = await probe('times');
   const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
   const server = await probe('times');
+  // Views served from the page cache during the measure (src/lib/server/page-cache.ts).
+  const hits = server.kept_hits - before.kept_hits;
+  const kept = hits + server.kept_misses - before.kept_misses ? Math.round((100 * hits) / (hits + server.kept_misses - before.kept_misses)) : 0;
   const sql = process.env.BENCH_SQL === '1' ? ((await probe('sql')) as unknown as { requests: number; statements: number; top: { text: string; n: number; ms: number }[] }) : null;
   if (profileDir) await probe('profile-stop', { file: path.resolve(profileDir, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.cpuprofile`) });
   if (!staticRps) staticRps = r.rps;
-  const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, cpu_ms: server.cpu_ms_per_request, errors: r.errors + r.non2xx };
-  console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms; CPU ${server.cpu_ms_per_request} ms/req)  ${size} B  errors ${out.errors}`);
+  const out = { label, path: urlPath, bytes: size, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), server_p50_ms: server.p50_ms, server_p99_ms: server.p99_ms, cpu_ms: server.cpu_ms_per_request, kept_pct: kept, errors: r.errors + r.non2xx };
+  console.log(`${label.padEnd(38)} ${String(out.rps).padStart(6)} req/s  p50 ${String(out.p50_ms).padStart(4)} ms  p99 ${String(out.p99_ms).padStart(5)} ms  x${out.ratio.toFixed(3)} of static  (in server: p50 ${server.p50_ms}, p99 ${server.p99_ms} ms; CPU ${server.cpu_ms_per_request} ms/req; kept ${kept} %)  ${size} B  errors ${out.errors}`);
   // BENCH_SQL=1: the statements behind the page (per request, largest total time first).
   if (sql) {
     console.log(`  ${(sql.statements / sql.requests).toFixed(1)} statements per request`);

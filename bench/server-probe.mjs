@@ -5,7 +5,8 @@
  *   { cmd: 'reset' }                  → forgets the request times;
  *   { cmd: 'times' }                  → { p50_ms, p99_ms } of the requests since the reset, each
  *                                       timed from its arrival to the last byte handed to the socket,
- *                                       and the process's CPU time per request (cpu_ms_per_request);
+ *                                       the process's CPU time per request (cpu_ms_per_request)
+ *                                       and the page cache's hits and misses since start;
  *   { cmd: 'profile-start' }          → starts sampling the CPU (inspector, 200 µs);
  *   { cmd: 'profile-stop', file }     → writes the .cpuprofile there;
  *   { cmd: 'sql' }                    → with BENCH_SQL=1, the SQLite statements run since the
@@ -66,8 +67,11 @@ process.on('message', async (m) => {
     reply({});
   } else if (m.cmd === 'times') {
     const cpu = process.cpuUsage(cpu0);
+    // The page cache's hits and misses so far (src/lib/server/page-cache.ts), when the app has one.
+    const app = await globalThis[Symbol.for('ruche.app')];
+    const pages = app?.pages?.stats() ?? null;
     // CPU time of the server's process per request (all its threads): what a page costs, whatever else the machine runs.
-    reply({ p50_ms: quantile(times, 0.5), p99_ms: quantile(times, 0.99), n: times.length, cpu_ms_per_request: times.length ? +((cpu.user + cpu.system) / 1000 / times.length).toFixed(2) : 0 });
+    reply({ p50_ms: quantile(times, 0.5), p99_ms: quantile(times, 0.99), n: times.length, cpu_ms_per_request: times.length ? +((cpu.user + cpu.system) / 1000 / times.length).toFixed(2) : 0, kept_hits: pages?.hits ?? 0, kept_misses: pages?.misses ?? 0 });
   } else if (m.cmd === 'sql') {
     const top = [...sql].sort((a, b) => b[1].ms - a[1].ms).map(([text, e]) => ({ text: text.replace(/\s+/g, ' ').slice(0, 160), n: e.n, ms: Math.round(e.ms) }));
     reply({ requests: times.length, statements: [...sql.values()].reduce((a, e) => a + e.n, 0), top: top.slice(0, 40) });

@@ -14,6 +14,8 @@ declare global {
       t: T;
       /** True when authenticated by a personal access token rather than a cookie. */
       viaToken: boolean;
+      /** Form keys this request's page holds (`formKey(event)`), renewed in each copy the page cache serves. */
+      formKeys?: string[];
     }
     interface Error {
       message: string;

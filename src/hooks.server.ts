@@ -7,8 +7,8 @@ import { SESSION_COOKIE, bearerToken, scopeAllowsMethod, type ResolvedToken } fr
 import { isLocale, negotiateLocale, translator, type Locale, type T } from '$lib/i18n';
 import type { UserId } from '$lib/server/kernel/ids';
 import { Gate } from '$lib/server/kernel/gate';
-import { compressResponse } from '$lib/server/compress';
-import { keepPage, restorePage } from '$lib/server/page-body';
+import { acceptsGzip, compressResponse } from '$lib/server/compress';
+import { keepPage, pageBytes, restorePage } from '$lib/server/page-body';
 import { dev } from '$app/environment';
 
 type TokenRefusal = 'token_invalid' | 'token_read_only';
@@ -37,25 +37,72 @@ const gate = new Gate(Number(process.env.RUCHE_RENDER_CONCURRENCY ?? 4));
 
 /**
  * Reads take their turn at the gate; the compression of their answer (on the thread pool)
- * happens after they leave it, so a big page being compressed holds no rendering slot.
+ * happens after they leave it, so a big page being compressed holds no rendering slot. A page
+ * the page cache still holds for this reader is served without a turn (page-cache.ts).
  */
 export const handle: Handle = async (input) => {
   // Counted while handled, so that a shutdown lets it finish before the database closes.
   const { inflight } = await appPromise();
-  return inflight.run(async () =>
-    input.event.request.method === 'GET' || input.event.request.method === 'HEAD'
-      ? compressResponse(input.event.request, await gate.run(async () => handleRequest(input)))
-      : handleRequest(input),
-  );
+  return inflight.run(async () => {
+    const { request } = input.event;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return handleRequest(input);
+    return compressResponse(request, await read(input));
+  });
 };
 
+/** The whole path of a request that is not a read: who asks, then the answer. */
 const handleRequest: Handle = async ({ event, resolve }) => {
+  const refusal = await identify(event);
+  return finishResponse(event, refusal ?? (await render(event, resolve)));
+};
+
+/** A page or a read of the API: from the page cache when it holds it, else rendered at the gate. */
+const read: Handle = async ({ event, resolve }) => {
+  const refusal = await identify(event);
+  if (refusal) return finishResponse(event, refusal);
+  const pages = event.locals.app.pages;
+  const key = pages && !dev ? pageKey(event) : null;
+  const userId = event.locals.user?.id ?? null;
+  if (pages && key) {
+    const kept = pages.get(key, userId, { gzip: acceptsGzip(event.request.headers.get('accept-encoding')) });
+    if (kept) return finishResponse(event, kept);
+  }
+  const renderedAt = pages && key ? pages.generation() : '';
+  return gate.run(async () => {
+    let response = await render(event, resolve);
+    if (pages && key) {
+      let body = pageBytes(response);
+      // A client-side navigation's data (`__data.json`, complete JSON; streamed data is not kept).
+      if (!body && event.isDataRequest && response.status === 200 && response.headers.get('content-type') === 'application/json') {
+        body = Buffer.from(await response.arrayBuffer());
+        response = new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), response);
+      }
+      if (body) pages.put(key, userId, renderedAt, response, body, event.locals.formKeys ?? []);
+    }
+    return finishResponse(event, response);
+  });
+};
+
+/**
+ * What a page depends on in its request: the whole address (`__data.json` and its
+ * parameters included), the cookies (session, language) and `Accept-Language`. Null for what
+ * is never kept: the API, a reload that asks for a fresh copy.
+ */
+function pageKey(event: RequestEvent): string | null {
+  const h = event.request.headers;
+  if (event.request.method !== 'GET' || h.has('authorization') || /no-cache/.test(h.get('cache-control') ?? '') || event.url.pathname.startsWith('/api/')) return null;
+  return `${event.request.url}\n${h.get('cookie') ?? ''}\n${h.get('accept-language') ?? ''}`;
+}
+
+/**
+ * Who asks (a session cookie, or a personal access token: `Authorization: Bearer ruche_…`),
+ * in which language, into `event.locals`. A token that does not work answers 401 and a read
+ * token outside safe methods 403, both in JSON, whatever the route: a script must not
+ * silently act as a visitor. Returns that refusal, if any.
+ */
+async function identify(event: RequestEvent): Promise<Response | null> {
   const app = await appPromise();
   event.locals.app = app;
-
-  // A session cookie, or a personal access token (`Authorization: Bearer ruche_…`). A token
-  // that does not work answers 401 and a read token outside safe methods 403, both in JSON,
-  // whatever the route: a script must not silently act as a visitor.
   let userId: UserId | null = null;
   let token: ResolvedToken | null = null;
   let refusal: TokenRefusal | null = null;
@@ -84,15 +131,20 @@ const handleRequest: Handle = async ({ event, resolve }) => {
   event.locals.timeZone = event.locals.user?.timeZone ?? 'Europe/Brussels';
   event.locals.t = translator(locale);
 
-  if (!instance && !beforeSetup.test(event.url.pathname) && !refusal) redirect(303, '/setup');
+  if (refusal) return tokenRefusal(refusal, event.locals.t);
+  if (!instance && !beforeSetup.test(event.url.pathname)) redirect(303, '/setup');
+  return null;
+}
 
-  // Pages are encoded once by restorePage, without SvelteKit's useless ETag hash (see
-  // page-body.ts); the development server keeps SvelteKit's path, which checks hydration markers.
-  const response = refusal
-    ? tokenRefusal(refusal, event.locals.t)
-    : restorePage(event, await resolve(event, { transformPageChunk: ({ html }) => (dev ? html.replace('%lang%', locale) : keepPage(event, html)) }), locale);
-  return finishResponse(event, response);
-};
+/**
+ * SvelteKit's answer. Pages are encoded once by restorePage, without SvelteKit's useless ETag
+ * hash (see page-body.ts); the development server keeps SvelteKit's path, which checks
+ * hydration markers.
+ */
+async function render(event: RequestEvent, resolve: Parameters<Handle>[0]['resolve']): Promise<Response> {
+  const locale = event.locals.locale;
+  return restorePage(event, await resolve(event, { transformPageChunk: ({ html }) => (dev ? html.replace('%lang%', locale) : keepPage(event, html)) }), locale);
+}
 
 /** Whether an error answer already has the API's `{ error: { code, message } }` shape. */
 async function hasApiError(response: Response): Promise<boolean> {

@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
 import { openDatabase, type DbHandle } from './db/connect';
+import { createPageCache } from './page-cache';
+
+/**
+ * How long a kept page may be served: what changes with time alone ("5 min ago", "due today")
+ * is at most this late, until the page's own clock takes over.
+ */
+const PAGE_MAX_AGE_MS = 30_000;
 import { migrate } from './db/migrate';
 import { systemClock, type Clock } from './kernel/clock';
 import type { Deps } from './kernel/deps';
@@ -146,6 +153,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   const discussions = createDiscussionsService(deps);
   const inflight = createInflight();
+  // Rendered pages, kept while the database stays as it was (SQLite in this process only).
+  const pages = h.generation && config.pageCacheBytes > 0 ? createPageCache({ generation: h.generation, maxBytes: config.pageCacheBytes, maxAgeMs: PAGE_MAX_AGE_MS, now: () => clock.now().getTime() }) : null;
   const app = {
     config,
     deps,
@@ -180,6 +189,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     }),
     tasks,
     realtime: { bus, hub },
+    pages,
     /** Requests being handled (counted by hooks.server.ts), so that closing waits for them. */
     inflight,
     /** Stops the jobs and closes the database once the requests in flight are done (at most 10 s). */

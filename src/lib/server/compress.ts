@@ -13,18 +13,26 @@ const gzip = promisify(zlib.gzip);
 /** Smaller bodies are not worth a round on the thread pool. */
 export const MIN_COMPRESS_BYTES = 1024;
 
-/** The encoding to use for an `Accept-Encoding` header: br first, then gzip, else none. */
-export function pickEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
-  if (!acceptEncoding) return null;
+/** Whether an `Accept-Encoding` header accepts each encoding (`q=0` refuses; `*` stands for the others). */
+function acceptsOf(acceptEncoding: string | null): (name: string) => boolean {
+  if (!acceptEncoding) return () => false;
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.toLowerCase().split(',')) {
     const [name, ...params] = part.trim().split(';');
     const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
     accepted.set(name.trim(), q === undefined ? 1 : Number(q));
   }
-  const ok = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+  return (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+}
+
+/** The encoding to use for an `Accept-Encoding` header: br first, then gzip, else none. */
+export function pickEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+  const ok = acceptsOf(acceptEncoding);
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
 }
+
+/** Whether an `Accept-Encoding` header accepts gzip (for pages the page cache keeps compressed). */
+export const acceptsGzip = (acceptEncoding: string | null): boolean => acceptsOf(acceptEncoding)('gzip');
 
 /**
  * `response`, compressed for `request` when that helps: a complete HTML page or JSON answer

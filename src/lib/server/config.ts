@@ -47,6 +47,7 @@ const Env = z
       .regex(/^[A-Za-z0-9.-]{1,253}$/, { message: 'MAIL_TRUSTED_AUTHSERV_ID must be the host name your relay writes first in its Authentication-Results header, such as mx.example.org' })
       .optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(10),
+    PAGE_CACHE_MB: z.coerce.number({ message: 'PAGE_CACHE_MB must be a number of megabytes (0 turns the page cache off)' }).min(0).max(4096).default(64),
     PUSH_SERVICES: z
       .string()
       .refine((s) => s.split(',').every((h) => /^(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(h.trim())), { message: 'PUSH_SERVICES must be host names of push services separated by commas, such as fcm.googleapis.com,*.push.apple.com' })
@@ -89,6 +90,8 @@ export type Config = {
   mailTrustedRelays: string[];
   mailAuthservId: string | null;
   maxUploadBytes: number;
+  /** Memory for rendered pages kept until the database changes (page-cache.ts); 0: none. */
+  pageCacheBytes: number;
   /**
    * Push services a device may subscribe through (their hosts; `*.` for any sub-domain). The
    * server sends to these URLs, so they are never an address of the member's choosing.
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailTrustedRelays: e.MAIL_TRUSTED_RELAYS ? e.MAIL_TRUSTED_RELAYS.split(',').map((p) => toCidr(p)!) : [],
     mailAuthservId: e.MAIL_TRUSTED_AUTHSERV_ID?.toLowerCase() ?? null,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    pageCacheBytes: Math.round(e.PAGE_CACHE_MB * 1024 * 1024),
     pushServices: (e.PUSH_SERVICES ?? DEFAULT_PUSH_SERVICES).split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,

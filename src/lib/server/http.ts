@@ -114,6 +114,11 @@ export async function jsonBody(event: RequestEvent, maxBytes = 256 * 1024): Prom
 
 /**
  * A fresh idempotency key for a creating form, rendered as its hidden `key` field: the
- * same form sent twice creates one thing (see kernel/idempotency.ts).
+ * same form sent twice creates one thing (see kernel/idempotency.ts). Recorded on the
+ * request, so that a copy of the page served again from the page cache gets new ones.
  */
-export const formKey = () => randomBytes(16).toString('base64url');
+export function formKey(event: { locals: Pick<App.Locals, 'formKeys'> }): string {
+  const key = randomBytes(16).toString('base64url');
+  (event.locals.formKeys ??= []).push(key);
+  return key;
+}

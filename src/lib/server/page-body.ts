@@ -23,6 +23,12 @@ export function keepPage(key: object, html: string): string {
 
 const LANG = Buffer.from('%lang%');
 
+/** The bytes of the complete (not streamed) pages restorePage answered, by response. */
+const whole = new WeakMap<Response, Buffer>();
+
+/** The whole body of a complete page answered by `restorePage` (for the page cache), else null. */
+export const pageBytes = (response: Response): Buffer | null => whole.get(response) ?? null;
+
 /** The page's UTF-8 bytes with the first `%lang%` (in app.html's `<html>` tag) replaced by `locale`. */
 export function encodePage(html: string, locale: string): Buffer {
   const bytes = Buffer.from(html, 'utf8');
@@ -47,7 +53,9 @@ export function restorePage(key: object, response: Response, locale: string): Re
   if (headers.has('content-length')) {
     // What SvelteKit encoded is the empty string: nothing to read or cancel.
     headers.set('content-length', String(bytes.byteLength));
-    return new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), init);
+    const complete = new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), init);
+    whole.set(complete, bytes);
+    return complete;
   }
   const rest = response.body;
   const body = new ReadableStream<Uint8Array>({

@@ -11,7 +11,7 @@ export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => {
     const before = event.url.searchParams.get('before') ?? undefined;
     const direct = await event.locals.app.chat.listDirect(event.locals.actor, { before });
-    return { ...direct, groupChats: before ? [] : await event.locals.app.chat.groupChatList(event.locals.actor), formKey: formKey() };
+    return { ...direct, groupChats: before ? [] : await event.locals.app.chat.groupChatList(event.locals.actor), formKey: formKey(event) };
   });
 
 export const actions: Actions = {

@@ -1,10 +1,8 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
-import { randomBytes } from 'node:crypto';
 import { formAction, formObject } from '$lib/server/http';
 import { safeRedirect } from '$lib/server/kernel/redirect';
 
-/** A fresh idempotency key for the no-JavaScript form: submitting the same form twice posts once. */
-export const formKey = () => randomBytes(16).toString('hex');
+export { formKey } from '$lib/server/http';
 
 /** The search params a chat page reads (keyset window). */
 export const windowOf = (url: URL) => ({ before: url.searchParams.get('before') ?? undefined, after: url.searchParams.get('after') ?? undefined });

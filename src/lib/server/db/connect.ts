@@ -9,7 +9,16 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database> | Kysely<Database>;
 
-export type DbHandle = { db: Db; dialect: Dialect; close(): Promise<void> };
+export type DbHandle = {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+  /**
+   * SQLite only: a value that changes whenever the database's content may have (rows changed by
+   * this connection, or a commit by any other); see page-cache.ts.
+   */
+  generation?: () => string;
+};
 
 // PostgreSQL returns bigint (COUNT, bigserial) as strings by default; these stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -95,7 +104,13 @@ export function openDatabase(
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    // Rows changed by this connection since it opened, and a counter of commits by others.
+    const changes = sqlite.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version').raw();
+    const generation = () => {
+      const [c, v] = changes.get() as [number, number];
+      return `${c}.${v}`;
+    };
+    return { db, dialect: 'sqlite', close: () => db.destroy(), generation };
   }
   const pool = new pg.Pool({ connectionString: spec.url, max: 10 });
   // An idle connection closed by the server (restart, failover, admin) must not crash the

@@ -38,7 +38,7 @@ export const load: PageServerLoad = (event) =>
     const r = await open(event);
     // Tasks made from the discussion or its replies (chips with their live status), and "Make a task from this".
     const tasks = await event.locals.app.tasks.fromItems(event.locals.actor, { groupId: r.discussion.group.id, originIds: [r.discussion.id, ...r.comments.map((c) => c.id)] });
-    return { ...r, tasks, palette: REACTIONS, maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024), formKey: formKey() };
+    return { ...r, tasks, palette: REACTIONS, maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024), formKey: formKey(event) };
   });
 
 export const actions: Actions = {

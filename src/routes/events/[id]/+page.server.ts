@@ -5,7 +5,7 @@ const occurrenceOf = (url: URL) => url.searchParams.get('occurrence') ?? undefin
 
 /** An event (one occurrence of a series: `?occurrence=`): when and where, who comes, a meeting's agenda. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, async () => ({ ...(await event.locals.app.decide.event(event.locals.actor, { eventId: event.params.id, occurrence: occurrenceOf(event.url) })), formKey: formKey() }));
+  loadOr404(event, async () => ({ ...(await event.locals.app.decide.event(event.locals.actor, { eventId: event.params.id, occurrence: occurrenceOf(event.url) })), formKey: formKey(event) }));
 
 export const actions: Actions = {
   /** Yes / maybe / no. */

@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) =>
     const recent = overview.abilities['group.read'] ? await app.discussions.listForGroup(actor, { groupSlug: event.params.slug, limit: 5 }) : null;
     // The chat button and its unread badge, for those who may read the chat.
     const chatUnread = await app.chat.groupUnread(actor, { slug: event.params.slug });
-    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null, chatUnread, formKey: formKey() };
+    return { ...overview, recent: recent ? [...recent.pinned, ...recent.items].slice(0, 6) : null, chatUnread, formKey: formKey(event) };
   });
 
 export const actions: Actions = {

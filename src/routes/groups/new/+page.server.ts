@@ -5,7 +5,7 @@ import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** The "new group" form; `?parent=<slug>` makes a working group of that group. */
 export const load: PageServerLoad = async (event) =>
-  loadOr404(event, async () => ({ ...(await event.locals.app.groups.newGroupForm(event.locals.actor, event.url.searchParams.get('parent'))), formKey: formKey() }));
+  loadOr404(event, async () => ({ ...(await event.locals.app.groups.newGroupForm(event.locals.actor, event.url.searchParams.get('parent'))), formKey: formKey(event) }));
 
 export const actions: Actions = {
   default: async (event) => {

@@ -12,7 +12,7 @@ export const load: PageServerLoad = (event) =>
     palette: REACTIONS,
     maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
     // One key per creating form: a comment or checklist lines sent twice are added once.
-    formKeys: { comment: formKey(), checklist: formKey() },
+    formKeys: { comment: formKey(event), checklist: formKey(event) },
   }));
 
 /** Runs one change from a form of the page, then shows the task again (at `anchor`). */

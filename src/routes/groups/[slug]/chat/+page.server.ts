@@ -8,7 +8,7 @@ export const load: PageServerLoad = (event) =>
     const chat = await event.locals.app.chat.groupChat(event.locals.actor, { slug: event.params.slug }, windowOf(event.url));
     // Tasks made from these messages (chips with their live status), and "Make a task from this".
     const tasks = chat.room.group ? await event.locals.app.tasks.fromItems(event.locals.actor, { groupId: chat.room.group.id, originIds: chat.messages.map((m) => m.id) }) : null;
-    return { chat, tasks, menu: await menuOf(event, chat.room.id), formKey: formKey(), replyId: event.url.searchParams.get('reply') };
+    return { chat, tasks, menu: await menuOf(event, chat.room.id), formKey: formKey(event), replyId: event.url.searchParams.get('reply') };
   });
 
 export const actions: Actions = chatActions;

@@ -5,7 +5,7 @@ import { safeRedirect } from '$lib/server/kernel/redirect';
 
 /** Edit a group: fields, cover image, external links (group.manage). */
 export const load: PageServerLoad = async (event) =>
-  loadOr404(event, async () => ({ ...(await event.locals.app.groups.forEdit(event.locals.actor, event.params.slug)), formKey: formKey() }));
+  loadOr404(event, async () => ({ ...(await event.locals.app.groups.forEdit(event.locals.actor, event.params.slug)), formKey: formKey(event) }));
 
 export const actions: Actions = {
   save: async (event) => {

@@ -29,7 +29,7 @@ export const load: PageServerLoad = (event) =>
       });
       return { view: 'list' as const, list, board: null, formKey: null };
     }
-    return { view: 'board' as const, board: await app.tasks.board(actor, { groupSlug: event.params.slug }), list: null, formKey: formKey() };
+    return { view: 'board' as const, board: await app.tasks.board(actor, { groupSlug: event.params.slug }), list: null, formKey: formKey(event) };
   });
 
 export const actions: Actions = {

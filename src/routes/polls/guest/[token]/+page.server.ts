@@ -19,7 +19,7 @@ export const load: PageServerLoad = (event) =>
     const view = await event.locals.app.decide.guestView({ token: event.params.token, secret });
     // Opened from the mailed link: this browser keeps the secret too.
     if (view.mine && secret && event.url.searchParams.get('edit')) keep(event, cookie, secret);
-    return { ...view, formKey: formKey() };
+    return { ...view, formKey: formKey(event) };
   });
 
 export const actions: Actions = {

@@ -6,7 +6,7 @@ const from = (url: URL) => ({ discussionId: url.searchParams.get('discussion') ?
 
 /** "Add to the next meeting's agenda" from a discussion or a task of the group. */
 export const load: PageServerLoad = (event) =>
-  loadOr404(event, async () => ({ ...(await event.locals.app.decide.agendaFrom(event.locals.actor, { groupSlug: event.params.slug, ...from(event.url) })), formKey: formKey() }));
+  loadOr404(event, async () => ({ ...(await event.locals.app.decide.agendaFrom(event.locals.actor, { groupSlug: event.params.slug, ...from(event.url) })), formKey: formKey(event) }));
 
 export const actions: Actions = {
   default: async (event) => {

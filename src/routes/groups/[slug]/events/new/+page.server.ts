@@ -8,7 +8,7 @@ export const load: PageServerLoad = (event) =>
     ...(await event.locals.app.decide.newEventForm(event.locals.actor, { groupSlug: event.params.slug })),
     zones: Intl.supportedValuesOf('timeZone'),
     timeZone: event.locals.timeZone,
-    formKey: formKey(),
+    formKey: formKey(event),
   }));
 
 export const actions: Actions = {

@@ -14,7 +14,7 @@ export const load: PageServerLoad = (event) =>
     kind: kindOf(event.url.searchParams.get('kind')),
     rows: rowsOf(event.url.searchParams.get('rows') ?? 5),
     zones: Intl.supportedValuesOf('timeZone'),
-    formKey: formKey(),
+    formKey: formKey(event),
   }));
 
 export const actions: Actions = {

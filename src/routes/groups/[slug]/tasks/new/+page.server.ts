@@ -9,7 +9,7 @@ export const load: PageServerLoad = (event) =>
   loadOr404(event, async () => ({
     ...(await event.locals.app.tasks.newTaskForm(event.locals.actor, { groupSlug: event.params.slug, from: event.url.searchParams.get('from') })),
     maxUploadMb: Math.round(event.locals.app.config.maxUploadBytes / 1024 / 1024),
-    formKey: formKey(),
+    formKey: formKey(event),
   }));
 
 export const actions: Actions = {
