@@ -7,7 +7,8 @@ import path from 'node:path';
 
 export type LoadResult = { rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number };
 
-export function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; warmup?: number }): Promise<LoadResult> {
+/** `cookies`: each request takes the next of these as its Cookie header (many readers of one page). */
+export function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; cookies?: string[]; warmup?: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

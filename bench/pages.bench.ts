@@ -75,9 +75,9 @@ if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 let staticRps = 0;
 // BENCH_ONLY=<regexp>: measure only the pages whose label matches (and the static file), to iterate on one page.
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
-async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}) {
+async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}, writesPerSecond = 0, readers: string[] = []) {
   if (only && staticRps && !only.test(label)) return { label, path: urlPath, bytes: 0, rps: 0, p50_ms: 0, p99_ms: 0, ratio: 0, server_p50_ms: 0, server_p99_ms: 0, cpu_ms: 0, kept_pct: 0, errors: 0 };
-  const headers: Record<string, string> = { ...(withCookie ? { cookie } : {}), ...extra };
+  const headers: Record<string, string> = { ...(withCookie ? { cookie } : readers.length ? { cookie: readers[0] } : {}), ...extra };
   const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
   // Bytes on the wire (compressed when asked for).
   const size = Number(check.headers.get('content-length') ?? (await check.arrayBuffer()).byteLength);
@@ -90,11 +90,17 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
     fs.writeFileSync(path.join(process.env.BENCH_DUMP, `${label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.html`), Buffer.from(await page.arrayBuffer()));
   }
   // Warm-up (JIT, caches), not recorded.
-  await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers });
+  await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: 2, headers, cookies: readers });
   if (profileDir) await probe('profile-start');
   await probe('reset');
   const before = await probe('times');
-  const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers });
+  // Writes by another process meanwhile (this one, on the same SQLite file): each one makes
+  // every page kept by the server's page cache out of date.
+  const writer = writesPerSecond
+    ? setInterval(() => void app.db.updateTable('groups').set({ lastActivityAt: new Date().toISOString() }).where('slug', '=', 'coordination').execute(), 1000 / writesPerSecond)
+    : null;
+  const r = await load({ url: running.url + urlPath, connections: CONNECTIONS, duration: DURATION, headers, cookies: readers });
+  if (writer) clearInterval(writer);
   const server = await probe('times');
   // Views served from the page cache during the measure (src/lib/server/page-cache.ts).
   const hits = server.kept_hits - before.kept_hits;
@@ -119,6 +125,14 @@ if (only?.test('healthz, signed in')) await measure('healthz, signed in', '/heal
 if (only?.test('security settings page (small page, whole layout)')) await measure('security settings page (small page, whole layout)', '/profile/security');
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
 const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, true, { 'accept-encoding': 'br, gzip' });
+// The same page rendered for every view (a reload that asks for a fresh copy skips the page
+// cache), and with writes elsewhere in the database during the measure.
+const discussionRendered = await measure('discussion, rendered each time', `/d/${longDiscussion}`, true, { 'cache-control': 'no-cache' });
+const discussionWrites = await measure('discussion, 10 writes/s elsewhere', `/d/${longDiscussion}`, true, {}, 10);
+// Twenty members reading it, each with their own session (each kept page is theirs alone).
+const readers = await Promise.all(members.map(async (id) => `ruche_session=${(await app.sessions.start(id as never)).token}`));
+const discussion20 = await measure('discussion, 21 members, 1 write/s', `/d/${longDiscussion}`, false, {}, 1, readers);
+const discussion20w = await measure('discussion, 21 members, 10 writes/s', `/d/${longDiscussion}`, false, {}, 10, readers);
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
 // A board of 500 tasks (an open group: the admin reads it without being a member), and a
@@ -168,6 +182,17 @@ const summary = {
   discussion200_br_rps: discussionBr.rps,
   discussion200_br_p99_ms: discussionBr.p99_ms,
   discussion200_br_bytes: discussionBr.bytes,
+  discussion200_rendered_rps: discussionRendered.rps,
+  discussion200_rendered_p99_ms: discussionRendered.p99_ms,
+  discussion200_10writes_rps: discussionWrites.rps,
+  discussion200_10writes_p99_ms: discussionWrites.p99_ms,
+  discussion200_10writes_kept_pct: discussionWrites.kept_pct,
+  discussion200_21readers_1write_rps: discussion20.rps,
+  discussion200_21readers_1write_p99_ms: discussion20.p99_ms,
+  discussion200_21readers_1write_kept_pct: discussion20.kept_pct,
+  discussion200_21readers_10writes_rps: discussion20w.rps,
+  discussion200_21readers_10writes_p99_ms: discussion20w.p99_ms,
+  discussion200_21readers_10writes_kept_pct: discussion20w.kept_pct,
   group1000_rps: groupList.rps,
   group1000_p99_ms: groupList.p99_ms,
   group1000_ratio: ratio(groupList),
