@@ -3,7 +3,8 @@
  * server processes behind HAProxy (Debian's `haproxy`, round robin, keep-alive). Measures one
  * process directly, one process behind HAProxy, then two behind it, with the same pages and
  * load as `npm run bench` (autocannon in its own process, 50 connections), each beside the
- * static file of the same run. Ends with one JSON line.
+ * static file of the same run; the discussion also rendered for every view (without the page
+ * cache). Ends with one JSON line.
  *
  * Needs: `apt-get install haproxy`, a PostgreSQL where BENCH_PG_URL may create a database
  * (default the test server's), and Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379).
@@ -93,6 +94,8 @@ async function balance(backends: number[]) {
 const pages = [
   { key: 'static', label: 'static 1 KB', path: '/bench-1k.txt', cookie: false },
   { key: 'discussion200', label: 'discussion, 200 replies', path: `/d/${longDiscussion}`, cookie: true },
+  // Rendered for every view: a reload that asks for a fresh copy skips the page cache.
+  { key: 'discussion200_rendered', label: 'discussion, rendered each time', path: `/d/${longDiscussion}`, cookie: true, fresh: true },
   { key: 'group1000', label: 'group list, 1,000 discussions', path: '/groups/coordination/discussions', cookie: true },
   { key: 'home', label: 'home page', path: '/', cookie: true },
 ];
@@ -102,7 +105,7 @@ async function round(name: string, origin: string): Promise<Record<string, Row>>
   const out: Record<string, Row> = {};
   let staticRps = 0;
   for (const p of pages) {
-    const headers: Record<string, string> = p.cookie ? { cookie } : {};
+    const headers: Record<string, string> = { ...(p.cookie ? { cookie } : {}), ...('fresh' in p ? { 'cache-control': 'no-cache' } : {}) };
     const r = await load({ url: origin + p.path, connections: CONNECTIONS, duration: DURATION, headers, warmup: 2 });
     staticRps ||= r.rps;
     out[p.key] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), errors: r.errors + r.non2xx };

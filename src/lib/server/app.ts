@@ -153,7 +153,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   const discussions = createDiscussionsService(deps);
   const inflight = createInflight();
-  // Rendered pages, kept while the database stays as it was (SQLite in this process only).
+  // Rendered pages, kept while the database stays as it was (page-cache.ts).
   const pages = h.generation && config.pageCacheBytes > 0 ? createPageCache({ generation: h.generation, maxBytes: config.pageCacheBytes, maxAgeMs: PAGE_MAX_AGE_MS, now: () => clock.now().getTime() }) : null;
   const app = {
     config,

@@ -27,8 +27,10 @@
  * A copy for a client that takes gzip is compressed without compressing the page again: see
  * `Entry.gzip`.
  *
- * Only SQLite in one process has a generation (`DbHandle.generation`); with PostgreSQL other
- * processes write unseen, and every page is rendered.
+ * With PostgreSQL, every process announces its writes at their commit and listens to the
+ * others' (`DbHandle.generation`, db/connect.ts): another process's write reaches this one's
+ * kept pages a fraction of a millisecond after its commit; while the listening connection is
+ * down, no page is kept.
  */
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
@@ -73,7 +75,8 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
   const now = opts.now ?? Date.now;
   const entries = new Map<string, Entry>();
   let bytes = 0;
-  let generation = opts.generation();
+  // Read at the first request (PostgreSQL starts listening then).
+  let generation = '';
   const stats = { hits: 0, misses: 0, stored: 0, refused: 0 };
 
   function drop(key: string, e: Entry) {

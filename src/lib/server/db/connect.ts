@@ -1,4 +1,4 @@
-import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type Transaction } from 'kysely';
+import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type PostgresDialectConfig, type Transaction } from 'kysely';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import fs from 'node:fs';
@@ -14,8 +14,9 @@ export type DbHandle = {
   dialect: Dialect;
   close(): Promise<void>;
   /**
-   * SQLite only: a value that changes whenever the database's content may have (rows changed by
-   * this connection, or a commit by any other); see page-cache.ts.
+   * A value that changes whenever the database's content may have; see page-cache.ts. SQLite:
+   * rows changed by this connection, or a commit by any other. PostgreSQL: a commit that wrote,
+   * by this process or announced by another (`ruche_changes`).
    */
   generation?: () => string;
 };
@@ -116,8 +117,136 @@ export function openDatabase(
   // An idle connection closed by the server (restart, failover, admin) must not crash the
   // process: the pool drops it and opens a new one on the next query.
   pool.on('error', (err) => console.warn(`[ruche] PostgreSQL idle connection lost: ${err.message}`));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  let watch: ReturnType<typeof watchChanges> | null = null;
+  const db = new Kysely<Database>({ dialect: new AnnouncingPostgresDialect({ pool }, () => watch?.changed()), plugins: [new CamelCasePlugin()] });
+  return {
+    db,
+    dialect: 'postgres',
+    close: async () => {
+      await watch?.close();
+      await db.destroy();
+    },
+    // Listens from the first call on (a process that keeps pages); until then nothing listens.
+    generation: () => (watch ??= watchChanges(spec.url)).generation(),
+  };
+}
+
+/** The channel on which every write to PostgreSQL is announced at its commit. */
+const CHANGES_CHANNEL = 'ruche_changes';
+/** A statement whose top-level command is a read but that writes through a `WITH … AS (INSERT|UPDATE|DELETE …)`. */
+const WRITING_WITH = /^\s*with\b[\s\S]*\b(insert\s+into|update\s+\S+\s+set|delete\s+from|merge\s+into)\b/i;
+
+/**
+ * PostgreSQL, with every write announced on `ruche_changes`: a transaction that wrote
+ * anything (it has a transaction id: `pg_current_xact_id_if_assigned()`) notifies just before
+ * its commit, which PostgreSQL delivers at the commit and never for a rollback; a statement
+ * outside a transaction that changed rows notifies right after. `changed` is told after the
+ * commit, before the caller goes on: this process's next page sees its own write.
+ */
+class AnnouncingPostgresDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly changed: () => void,
+  ) {
+    super(config);
+  }
+  createDriver(): Driver {
+    const driver = super.createDriver();
+    const changed = this.changed;
+    const inTransaction = new WeakSet<DatabaseConnection>();
+    const watched = new WeakSet<DatabaseConnection>();
+    const ifWrote = CompiledQuery.raw(`select pg_notify('${CHANGES_CHANNEL}', '') where pg_current_xact_id_if_assigned() is not null`);
+    const now = CompiledQuery.raw(`select pg_notify('${CHANGES_CHANNEL}', '')`);
+    const acquire = driver.acquireConnection.bind(driver);
+    driver.acquireConnection = async () => {
+      const c = await acquire();
+      if (!watched.has(c)) {
+        watched.add(c);
+        const execute = c.executeQuery.bind(c);
+        c.executeQuery = (async (q: CompiledQuery) => {
+          const r = await execute(q);
+          if (!inTransaction.has(c) && ((r.numAffectedRows ?? 0n) > 0n || WRITING_WITH.test(q.sql))) {
+            await execute(now);
+            changed();
+          }
+          return r;
+        }) as typeof c.executeQuery;
+      }
+      return c;
+    };
+    const begin = driver.beginTransaction.bind(driver);
+    const commit = driver.commitTransaction.bind(driver);
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.beginTransaction = async (c, settings) => {
+      await begin(c, settings);
+      inTransaction.add(c);
+    };
+    driver.commitTransaction = async (c) => {
+      const wrote = (await c.executeQuery(ifWrote)).rows.length > 0;
+      try {
+        await commit(c);
+      } finally {
+        inTransaction.delete(c);
+      }
+      if (wrote) changed();
+    };
+    driver.rollbackTransaction = async (c) => {
+      try {
+        await rollback(c);
+      } finally {
+        inTransaction.delete(c);
+      }
+    };
+    return driver;
+  }
+}
+
+/**
+ * The generation of a PostgreSQL database as this process knows it: a counter moved by its
+ * own commits (at once) and by every announcement on `ruche_changes` (another process's, a
+ * few hundred microseconds after its commit). While the listening connection is down nobody
+ * can tell what changed: every call gives a new value, so no kept page is served.
+ */
+function watchChanges(url: string) {
+  let counter = 0;
+  let listening = false;
+  let closed = false;
+  let client: pg.Client | null = null;
+  const lost = (c: pg.Client) => {
+    if (client !== c) return;
+    listening = false;
+    client = null;
+    counter++;
+    if (!closed) setTimeout(connect, 1000).unref();
+  };
+  function connect() {
+    const c = new pg.Client({ connectionString: url });
+    client = c;
+    c.on('notification', () => counter++);
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    c.connect()
+      .then(() => c.query(`listen ${CHANGES_CHANNEL}`))
+      .then(() => {
+        if (client === c && !closed) {
+          listening = true;
+          counter++;
+        }
+      })
+      .catch(() => lost(c));
+  }
+  connect();
+  return {
+    changed: () => counter++,
+    generation: () => (listening ? String(counter) : `down.${++counter}`),
+    async close() {
+      closed = true;
+      listening = false;
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    },
+  };
 }
 
 /**
