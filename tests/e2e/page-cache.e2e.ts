@@ -60,6 +60,27 @@ describe('page cache', () => {
     expect(again.body.replaceAll(nonceOf(again.csp), nonceOf(first.csp)).replaceAll(keyOf(again.body), keyOf(first.body))).toBe(first.body);
   });
 
+  it('sends a kept page gzip-compressed to a browser, assembled around its new values', async () => {
+    const { context, page } = await e.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && refused.push(m.text()));
+    await context.addCookies([{ name: SESSION_COOKIE, value: cookies.anne, url: e.url }]);
+    await page.goto(`/d/${discussionId}`);
+    // Seen again: the first copy starts compressing the page's parts, a later one is made of them.
+    let encoding: string | null = null;
+    for (let i = 0; i < 20 && encoding !== 'gzip'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const response = await page.reload();
+      encoding = (await response!.allHeaders())['content-encoding'] ?? null;
+    }
+    expect(encoding).toBe('gzip');
+    await page.getByRole('heading', { name: 'Budget secret 2027' }).waitFor();
+    // The page's inline script ran (its nonce matched the new header): it sets SvelteKit's global.
+    expect(await page.evaluate(() => Object.keys(window).some((k) => k.startsWith('__sveltekit_')))).toBe(true);
+    expect(refused).toEqual([]);
+    await context.close();
+  });
+
   it('shows a reply posted by someone else at the next view', async () => {
     await view(`/d/${discussionId}`, 'anne');
     const bert = await e.running.app.sessions.actorFor(users.bert.id as UserId);

@@ -120,7 +120,13 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
       const headers = new Headers();
       for (const [name, value] of e.headers) headers.append(name, name === 'content-security-policy' ? replaceTokens(value, e.tokens, values) : value);
       const gzipped = want.gzip ? gzipCopy(e, values) : null;
-      if (want.gzip && !e.gzip) compressParts(e);
+      if (want.gzip && !e.gzip)
+        compressParts(e, (n) => {
+          // Counted only while the page is still kept (not dropped or replaced meanwhile).
+          if (entries.get(key) !== e) return;
+          e.size += n;
+          bytes += n;
+        });
       if (gzipped) {
         headers.append('vary', 'Accept-Encoding');
         headers.set('content-encoding', 'gzip');
@@ -188,12 +194,15 @@ export function cut(body: Buffer, tokens: readonly ViewToken[]): { parts: Buffer
 
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
-/** Compresses a kept page's parts on the thread pool (once). */
-function compressParts(e: Entry) {
+/** Compresses a kept page's parts on the thread pool (once); `done` gets their size. */
+function compressParts(e: Entry, done: (bytes: number) => void) {
   e.gzip = 'pending';
   const last = e.parts.length - 1;
   Promise.all(e.parts.map((part, i) => deflateRaw(part, { level: 9, finishFlush: i === last ? zlib.constants.Z_FINISH : zlib.constants.Z_FULL_FLUSH })))
-    .then((parts) => (e.gzip = parts))
+    .then((parts) => {
+      e.gzip = parts;
+      done(parts.reduce((n, p) => n + p.byteLength, 0));
+    })
     .catch(() => (e.gzip = undefined));
 }
 
