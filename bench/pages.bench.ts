@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: page throughput of the production server (build/main.mjs, SQLite), with
  * autocannon at 50 concurrent connections, beside a static 1 KB file of the same server in the
- * same run. Then the home page and the group list at 100,000 discussions. Ends with one JSON line.
+ * same run. Then the home page and the group list at 100,000 discussions. Pages are measured as
+ * members get them (a view seen again comes from the page cache: the `kept` column) and, for
+ * the discussion, the group list and home, rendered for every view (`cache-control: no-cache`);
+ * the discussion also with writes to the database meanwhile. Ends with one JSON line.
  *
  * Three processes: this one seeds the database through the app; the server runs as in
  * production (`node build/main.mjs`, no TypeScript loader), with bench/server-probe.mjs for its
@@ -135,6 +138,9 @@ const discussion20 = await measure('discussion, 21 members, 1 write/s', `/d/${lo
 const discussion20w = await measure('discussion, 21 members, 10 writes/s', `/d/${longDiscussion}`, false, {}, 10, readers);
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
+const fresh = { 'cache-control': 'no-cache' };
+const groupListRendered = await measure('group list, 1,000, rendered each time', `/groups/coordination/discussions`, true, fresh);
+const home1kRendered = await measure('home page, 1,000, rendered each time', '/', true, fresh);
 // A board of 500 tasks (an open group: the admin reads it without being a member), and a
 // member assigned tasks in 20 groups (25 each) for My tasks. The admin is in none of these
 // groups, so the home page lines below stay comparable with earlier runs.
@@ -154,6 +160,8 @@ if (grow) {
 }
 const home100k = grow ? await measure('home page, 100,000 discussions', '/') : home1k;
 const group100k = grow ? await measure('group list, 100,000 discussions', `/groups/coordination/discussions`) : groupList;
+const home100kRendered = grow ? await measure('home page, 100,000, rendered each time', '/', true, fresh) : home1kRendered;
+const group100kRendered = grow ? await measure('group list, 100,000, rendered each time', `/groups/coordination/discussions`, true, fresh) : groupListRendered;
 
 server.kill('SIGTERM');
 await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
@@ -207,7 +215,13 @@ const summary = {
   group100k_rps: group100k.rps,
   group100k_p99_ms: group100k.p99_ms,
   group100k_ratio: ratio(group100k),
+  home_1k_rendered_rps: home1kRendered.rps,
+  home_100k_rendered_rps: home100kRendered.rps,
+  home_100k_rendered_p99_ms: home100kRendered.p99_ms,
+  group1000_rendered_rps: groupListRendered.rps,
+  group100k_rendered_rps: group100kRendered.rps,
+  group100k_rendered_p99_ms: group100kRendered.p99_ms,
 };
-console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x`);
+console.log(`\nratios to static: discussion ${summary.discussion200_ratio}, group list ${summary.group1000_ratio}; home 1k/100k throughput ${summary.home_1k_over_100k_rps}x (rendered each time: ${(home1kRendered.rps / Math.max(1, home100kRendered.rps)).toFixed(2)}x), group list ${(groupList.rps / Math.max(1, group100k.rps)).toFixed(2)}x (rendered: ${(groupListRendered.rps / Math.max(1, group100kRendered.rps)).toFixed(2)}x)`);
 console.log(JSON.stringify(summary));
 process.exit(0);
