@@ -4,7 +4,8 @@
  * process directly, one process behind HAProxy, then two behind it, with the same pages and
  * load as `npm run bench` (autocannon in its own process, 50 connections), each beside the
  * static file of the same run; the discussion also rendered for every view (without the page
- * cache). Ends with one JSON line.
+ * cache). Under each line, how many of the machine's cores each part kept busy (the servers,
+ * PostgreSQL, Redis, HAProxy, and the rest: mostly the load generator). Ends with one JSON line.
  *
  * Needs: `apt-get install haproxy`, a PostgreSQL where BENCH_PG_URL may create a database
  * (default the test server's), and Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379).
@@ -100,16 +101,58 @@ const pages = [
   { key: 'home', label: 'home page', path: '/', cookie: true },
 ];
 type Row = { rps: number; p50_ms: number; p99_ms: number; ratio: number; errors: number };
+
+/** CPU seconds used so far by each of these processes (Linux: utime + stime of /proc/<pid>/stat, 100 ticks a second). */
+function cpuSeconds(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // Gone meanwhile (a PostgreSQL backend that ended).
+    }
+  }
+  return out;
+}
+/** Busy CPU seconds of the whole machine (/proc/stat: all but idle and iowait). */
+function machineSeconds(): number {
+  const [, ...v] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (v.reduce((a, b) => a + b, 0) - v[3] - v[4]) / 100;
+}
+const pidsOf = (name: string) => (spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+/** Who used the machine's cores during a measure: the servers, PostgreSQL, Redis, HAProxy, and the rest (the load generator, the kernel's loopback). */
+function cpuSplit() {
+  const groups = () => ({ servers: children.filter((c) => c.exitCode === null).map((c) => c.pid!), postgres: pidsOf('postgres'), redis: pidsOf('redis-server'), haproxy: pidsOf('haproxy') });
+  const at = Object.fromEntries(Object.entries(groups()).map(([k, pids]) => [k, cpuSeconds(pids)]));
+  const machine = machineSeconds();
+  const t0 = performance.now();
+  return () => {
+    const wall = (performance.now() - t0) / 1000;
+    // Processes alive at the end, from what they had used at the start (0 if started since).
+    const used = Object.fromEntries(Object.entries(groups()).map(([k, pids]) => [k, [...cpuSeconds(pids)].reduce((sum, [pid, s]) => sum + s - (at[k].get(pid) ?? 0), 0)]));
+    const rest = machineSeconds() - machine - Object.values(used).reduce((a, b) => a + b, 0);
+    return Object.entries({ ...used, 'load generator and the rest': rest })
+      .map(([k, v]) => `${k} ${(v / wall).toFixed(2)}`)
+      .join(', ');
+  };
+}
+
 async function round(name: string, origin: string): Promise<Record<string, Row>> {
   console.log(`\n${name}`);
   const out: Record<string, Row> = {};
   let staticRps = 0;
   for (const p of pages) {
     const headers: Record<string, string> = { ...(p.cookie ? { cookie } : {}), ...('fresh' in p ? { 'cache-control': 'no-cache' } : {}) };
-    const r = await load({ url: origin + p.path, connections: CONNECTIONS, duration: DURATION, headers, warmup: 2 });
+    // The warm-up first, so that the CPU split covers the measure only.
+    await load({ url: origin + p.path, connections: CONNECTIONS, duration: 2, headers });
+    const split = cpuSplit();
+    const r = await load({ url: origin + p.path, connections: CONNECTIONS, duration: DURATION, headers });
+    const cores = split();
     staticRps ||= r.rps;
     out[p.key] = { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, ratio: +(r.rps / staticRps).toFixed(3), errors: r.errors + r.non2xx };
     console.log(`  ${p.label.padEnd(32)} ${String(r.rps).padStart(6)} req/s  p50 ${String(r.p50_ms).padStart(4)} ms  p99 ${String(r.p99_ms).padStart(5)} ms  x${out[p.key].ratio.toFixed(3)} of static  errors ${out[p.key].errors}`);
+    console.log(`    cores busy: ${cores}`);
   }
   return out;
 }
