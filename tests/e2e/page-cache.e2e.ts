@@ -81,6 +81,22 @@ describe('page cache', () => {
     await context.close();
   });
 
+  it('keeps the data of a navigation inside the app (__data.json) too, with a new form key in each copy', async () => {
+    await view(`/d/${discussionId}/__data.json`, 'anne');
+    const first = await view(`/d/${discussionId}/__data.json`, 'anne');
+    const hits = stats().hits;
+    const again = await view(`/d/${discussionId}/__data.json`, 'anne');
+    expect(stats().hits).toBe(hits + 1);
+    // The data is devalue's flat array: the key is one of its strings, the only one that changed.
+    const strings = (json: string) => new Set([...json.matchAll(/"([A-Za-z0-9_-]{22})"/g)].map((m) => m[1]));
+    const [before, after] = [strings(first.body), strings(again.body)];
+    const renewed = [...after].filter((x) => !before.has(x));
+    const replaced = [...before].filter((x) => !after.has(x));
+    expect(renewed).toHaveLength(1);
+    expect(replaced).toHaveLength(1);
+    expect(again.body.replace(renewed[0], replaced[0])).toBe(first.body);
+  });
+
   it('shows a reply posted by someone else at the next view', async () => {
     await view(`/d/${discussionId}`, 'anne');
     const bert = await e.running.app.sessions.actorFor(users.bert.id as UserId);
