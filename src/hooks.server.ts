@@ -67,8 +67,9 @@ const read: Handle = async ({ event, resolve }) => {
     const kept = pages.get(key, userId, { gzip: acceptsGzip(event.request.headers.get('accept-encoding')) });
     if (kept) return finishResponse(event, kept);
   }
-  const renderedAt = pages && key ? pages.generation() : '';
   return gate.run(async () => {
+    // Read when its turn comes: a write while it waited does not keep it from being kept.
+    const renderedAt = pages && key ? pages.generation() : '';
     let response = await render(event, resolve);
     if (pages && key) {
       let body = pageBytes(response);
