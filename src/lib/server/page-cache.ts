@@ -13,8 +13,9 @@
  *   (`PRAGMA data_version`). Together they are the database's *generation*: read before a
  *   render and compared when the page is stored (a write during the render: not stored) and
  *   at every hit. Any change at all drops every kept page: no page can show something older
- *   than the database, whatever it read and however it read it. (A page view that writes,
- *   such as the first view of unread replies, is not kept; the next one is.)
+ *   than the database, whatever it read and however it read it; only writes of a table no page
+ *   shows do not count (the job queue: `UNSEEN_TABLES` in db/connect.ts). A page view that
+ *   writes, such as the first view of unread replies, is not kept; the next one is.
  * - **The same reader**: the key is the request's whole address, its cookies (the session,
  *   the language) and its `Accept-Language`; the member the session names is checked again.
  * - **Recent**: at most `maxAgeMs` old, for what changes with time alone ("5 min ago", "due

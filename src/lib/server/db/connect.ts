@@ -104,12 +104,23 @@ export function openDatabase(
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
     // Rows changed by this connection since it opened, and a counter of commits by others.
     const changes = sqlite.prepare('SELECT total_changes() AS c, data_version AS v FROM pragma_data_version').raw();
+    const total = sqlite.prepare('SELECT total_changes()').pluck();
+    // Rows changed by statements that write only tables no page shows (UNSEEN_TABLES).
+    let unseen = 0;
+    const onUnseen = (run: () => unknown) => {
+      const before = total.get() as number;
+      try {
+        return run();
+      } finally {
+        unseen += (total.get() as number) - before;
+      }
+    };
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, onUnseen) }), plugins: [new CamelCasePlugin()] });
     const generation = () => {
       const [c, v] = changes.get() as [number, number];
-      return `${c}.${v}`;
+      return `${c - unseen}.${v}`;
     };
     return { db, dialect: 'sqlite', close: () => db.destroy(), generation };
   }
@@ -133,6 +144,8 @@ export function openDatabase(
 
 /** The channel on which every write to PostgreSQL is announced at its commit. */
 const CHANGES_CHANNEL = 'ruche_changes';
+/** A read (which may still write through a `WITH`: see WRITING_WITH). */
+const READ = /^\s*(select|with)\b/i;
 /** A statement whose top-level command is a read but that writes through a `WITH … AS (INSERT|UPDATE|DELETE …)`. */
 const WRITING_WITH = /^\s*with\b[\s\S]*\b(insert\s+into|update\s+\S+\s+set|delete\s+from|merge\s+into)\b/i;
 
@@ -140,7 +153,8 @@ const WRITING_WITH = /^\s*with\b[\s\S]*\b(insert\s+into|update\s+\S+\s+set|delet
  * PostgreSQL, with every write announced on `ruche_changes`: a transaction that wrote
  * anything (it has a transaction id: `pg_current_xact_id_if_assigned()`) notifies just before
  * its commit, which PostgreSQL delivers at the commit and never for a rollback; a statement
- * outside a transaction that changed rows notifies right after. `changed` is told after the
+ * outside a transaction that changed rows notifies right after. Writes of UNSEEN_TABLES only
+ * (a transaction whose every statement is a read or such a write) are not announced. `changed` is told after the
  * commit, before the caller goes on: this process's next page sees its own write.
  */
 class AnnouncingPostgresDialect extends PostgresDialect {
@@ -154,6 +168,8 @@ class AnnouncingPostgresDialect extends PostgresDialect {
     const driver = super.createDriver();
     const changed = this.changed;
     const inTransaction = new WeakSet<DatabaseConnection>();
+    // Transactions that ran a statement other than a read or a write of UNSEEN_TABLES.
+    const seen = new WeakSet<DatabaseConnection>();
     const watched = new WeakSet<DatabaseConnection>();
     const ifWrote = CompiledQuery.raw(`select pg_notify('${CHANGES_CHANNEL}', '') where pg_current_xact_id_if_assigned() is not null`);
     const now = CompiledQuery.raw(`select pg_notify('${CHANGES_CHANNEL}', '')`);
@@ -165,7 +181,10 @@ class AnnouncingPostgresDialect extends PostgresDialect {
         const execute = c.executeQuery.bind(c);
         c.executeQuery = (async (q: CompiledQuery) => {
           const r = await execute(q);
-          if (!inTransaction.has(c) && ((r.numAffectedRows ?? 0n) > 0n || WRITING_WITH.test(q.sql))) {
+          const unseenWrite = UNSEEN_WRITE.test(q.sql);
+          if (inTransaction.has(c)) {
+            if (!unseenWrite && (!READ.test(q.sql) || WRITING_WITH.test(q.sql))) seen.add(c);
+          } else if (!unseenWrite && ((r.numAffectedRows ?? 0n) > 0n || WRITING_WITH.test(q.sql))) {
             await execute(now);
             changed();
           }
@@ -182,11 +201,13 @@ class AnnouncingPostgresDialect extends PostgresDialect {
       inTransaction.add(c);
     };
     driver.commitTransaction = async (c) => {
-      const wrote = (await c.executeQuery(ifWrote)).rows.length > 0;
+      // A transaction that only read and wrote UNSEEN_TABLES (a job's lease) tells nobody.
+      const wrote = seen.has(c) && (await c.executeQuery(ifWrote)).rows.length > 0;
       try {
         await commit(c);
       } finally {
         inTransaction.delete(c);
+        seen.delete(c);
       }
       if (wrote) changed();
     };
@@ -195,6 +216,7 @@ class AnnouncingPostgresDialect extends PostgresDialect {
         await rollback(c);
       } finally {
         inTransaction.delete(c);
+        seen.delete(c);
       }
     };
     return driver;
@@ -250,11 +272,30 @@ function watchChanges(url: string) {
 }
 
 /**
+ * Tables that no page, feed or answer shows, whose writes therefore leave every kept page
+ * right (page-cache.ts): the job queue, written for every mail and push sent (a lease, then
+ * "done", per job) long after the change that caused them. No trigger or cascade writes
+ * elsewhere from them.
+ */
+export const UNSEEN_TABLES = ['jobs'] as const;
+/** A statement that writes one of UNSEEN_TABLES and nothing else (as Kysely compiles them). */
+const UNSEEN_WRITE = new RegExp(`^\\s*(insert\\s+into|update|delete\\s+from)\\s+"(${UNSEEN_TABLES.join('|')})"([\\s(]|$)`, 'i');
+
+/** `stmt`, each run of which goes through `onUnseen` (which counts the rows it changed). */
+function counted(stmt: SQLite.Statement, onUnseen: (run: () => unknown) => unknown): SQLite.Statement {
+  for (const name of ['all', 'get', 'run'] as const) {
+    const f = (stmt[name] as (...a: unknown[]) => unknown).bind(stmt);
+    (stmt as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => onUnseen(() => f(...args));
+  }
+  return stmt;
+}
+
+/**
  * Kysely prepares every query anew; preparing costs more than running a small indexed
  * query. This keeps the most recent statements by SQL text (better-sqlite3 statements are
  * reusable, and calls are synchronous, so two uses never interleave).
  */
-function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, onUnseen: (run: () => unknown) => unknown, max = 1000): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
   const prepare = (source: string) => {
     let stmt = cache.get(source);
@@ -262,6 +303,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 1000): SQLite.Databas
       cache.delete(source);
     } else {
       stmt = process.env.RUCHE_SQL_PROFILE ? timed(sqlite.prepare(source), source) : sqlite.prepare(source);
+      if (UNSEEN_WRITE.test(source)) stmt = counted(stmt, onUnseen);
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
     }
     cache.set(source, stmt);
