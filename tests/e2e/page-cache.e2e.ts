@@ -104,6 +104,32 @@ describe('page cache', () => {
     expect((await view(`/d/${discussionId}`, 'anne')).body).toContain('Réponse de Bert sur le budget');
   });
 
+  it('keeps pages while the mail about a change goes out (the job queue is no page)', async () => {
+    const app = e.running.app;
+    const bert = await app.sessions.actorFor(users.bert.id as UserId);
+    const anne = await app.sessions.actorFor(users.anne.id as UserId);
+    // A new discussion: the first reply in a while is mailed at once. The job runner waits
+    // until Zoé's page is rendered after the reply, then sends.
+    const other = (await app.discussions.create(anne, { groupSlug: 'caisse', title: 'Permanences', body: 'Qui tient la caisse ?' })).id;
+    app.jobs.stop();
+    try {
+      const before = e.mailbox.sent.length;
+      await app.discussions.reply(bert, { discussionId: other, body: 'Une réponse dont Anne reçoit le courriel' });
+      await view('/groups', 'zoe');
+      const stored = stats().stored;
+      while (await app.jobs.runDue()) {
+        // until no job is due
+      }
+      expect(e.mailbox.sent.length).toBeGreaterThan(before);
+      const hits = stats().hits;
+      await view('/groups', 'zoe');
+      expect(stats().hits).toBe(hits + 1);
+      expect(stats().stored).toBe(stored);
+    } finally {
+      app.jobs.start();
+    }
+  });
+
   it('shows a change written by another process (the command line) at the next view', async () => {
     await view(`/d/${discussionId}`, 'anne');
     await view(`/d/${discussionId}`, 'anne');
