@@ -164,6 +164,47 @@ describe('every actor sees exactly what the policy allows', () => {
   }
 });
 
+describe('a page kept by the page cache never repeats a value made for one render', () => {
+  // A value made for each render (a nonce, a form key) that the page cache did not renew would
+  // come back identical in two copies of a kept page: two tabs would share it. Two copies of
+  // each page are compared with two fresh renders: a long token that both copies carry and
+  // neither fresh render does was made for the render they were kept from.
+  for (const who of ['groupAdmin', 'visitor'] as const) {
+    it(`${who}: every page`, async () => {
+      const raw = async (url: string, fresh = false) => {
+        const headers: Record<string, string> = { 'accept-language': 'fr', ...(fresh ? { 'cache-control': 'no-cache' } : {}) };
+        if (world.cookies[who]) headers.cookie = world.cookies[who];
+        const res = await fetch(running.url + url, { headers, redirect: 'manual' });
+        return { status: res.status, body: await res.text() };
+      };
+      const tokens = (body: string) => new Set(body.match(/[A-Za-z0-9_+/-]{20,}={0,2}/g) ?? []);
+      const repeated: string[] = [];
+      let kept = 0;
+      const hits = () => running.app.pages!.stats().hits;
+      for (const s of [...surfaces].filter((x) => x.startsWith('GET ')).sort()) {
+        const { route } = parseSurface(s);
+        if (route.startsWith('/api/')) continue;
+        for (const t of table[route].targets(world)) {
+          if (t.probeOnly || t.status(world.actors[who]) !== 200) continue;
+          const url = urlOf(route, t);
+          const [a, b] = [await raw(url, true), await raw(url, true)];
+          if (a.status !== 200) continue;
+          await raw(url);
+          const before = hits();
+          const [k1, k2] = [await raw(url), await raw(url)];
+          if (hits() - before === 2) kept++;
+          const fresh = new Set([...tokens(a.body), ...tokens(b.body)]);
+          const k2Tokens = tokens(k2.body);
+          for (const x of tokens(k1.body)) if (k2Tokens.has(x) && !fresh.has(x)) repeated.push(`${url}: ${x}`);
+        }
+      }
+      expect(repeated).toEqual([]);
+      // The walk did go through kept copies.
+      expect(kept).toBeGreaterThan(10);
+    });
+  }
+});
+
 describe('an anonymous vote never reveals its voter', () => {
   it('on the poll’s page and API, the group’s polls, decisions and feed, for every actor; the voter learns they voted, not what', async () => {
     const problems: string[] = [];
