@@ -46,7 +46,6 @@ export type ViewToken = { value: string; kind: ViewTokenKind };
 /** A kept page, cut at its per-view values. */
 type Entry = {
   userId: string | null;
-  generation: string;
   storedAt: number;
   status: number;
   headers: [string, string][];
@@ -154,7 +153,7 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
       const { parts, slots } = cut(body, tokens);
       const old = entries.get(key);
       if (old) drop(key, old);
-      const e: Entry = { userId, generation: renderedAt, storedAt: now(), status: response.status, headers, parts, slots, tokens, size: body.byteLength + key.length * 2 + 512 };
+      const e: Entry = { userId, storedAt: now(), status: response.status, headers, parts, slots, tokens, size: body.byteLength + key.length * 2 + 512 };
       entries.set(key, e);
       bytes += e.size;
       for (const [k, victim] of entries) {
