@@ -40,7 +40,7 @@ import { promisify } from 'node:util';
 const deflateRaw = promisify(zlib.deflateRaw);
 
 /** How a per-view value is made: SvelteKit's nonce (16 bytes, base64) or a form key (16 bytes, base64url). */
-export type ViewTokenKind = 'base64' | 'base64url';
+type ViewTokenKind = 'base64' | 'base64url';
 export type ViewToken = { value: string; kind: ViewTokenKind };
 
 /** A kept page, cut at its per-view values. */
@@ -63,10 +63,6 @@ type Entry = {
   gzip?: Buffer[] | 'pending';
 };
 
-export type PageCacheStats = { hits: number; misses: number; stored: number; refused: number; entries: number; bytes: number };
-
-export type PageCache = ReturnType<typeof createPageCache>;
-
 const fresh = (kind: ViewTokenKind) => randomBytes(16).toString(kind);
 
 const NONCE = /'nonce-([A-Za-z0-9+/]{22}==)'/;
@@ -77,7 +73,7 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
   let bytes = 0;
   // Read at the first request (PostgreSQL starts listening then).
   let generation = '';
-  const stats = { hits: 0, misses: 0, stored: 0, refused: 0 };
+  const stats = { hits: 0, misses: 0, stored: 0 };
 
   function drop(key: string, e: Entry) {
     entries.delete(key);
@@ -142,10 +138,7 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
      * cookie. `formKeys` are the form keys the render made. Returns whether it was kept.
      */
     put(key: string, userId: string | null, renderedAt: string, response: Response, body: Buffer, formKeys: readonly string[]): boolean {
-      if (current() !== renderedAt || response.status !== 200 || response.headers.has('set-cookie') || body.byteLength > opts.maxBytes / 4) {
-        stats.refused++;
-        return false;
-      }
+      if (current() !== renderedAt || response.status !== 200 || response.headers.has('set-cookie') || body.byteLength > opts.maxBytes / 4) return false;
       const headers: [string, string][] = [];
       for (const [name, value] of response.headers) if (name !== 'content-length' && name !== 'etag') headers.push([name, value]);
       const nonce = NONCE.exec(response.headers.get('content-security-policy') ?? '')?.[1];
@@ -164,7 +157,8 @@ export function createPageCache(opts: { generation: () => string; maxBytes: numb
       return true;
     },
 
-    stats(): PageCacheStats {
+    /** Views served from kept pages and not, pages kept, and what is kept now. */
+    stats() {
       return { ...stats, entries: entries.size, bytes };
     },
   };
