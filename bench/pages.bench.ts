@@ -78,9 +78,16 @@ if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 let staticRps = 0;
 // BENCH_ONLY=<regexp>: measure only the pages whose label matches (and the static file), to iterate on one page.
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
-async function measure(label: string, urlPath: string, withCookie = true, extra: Record<string, string> = {}, writesPerSecond = 0, readers: string[] = []) {
+/**
+ * One measure of `urlPath`: as the admin, or with `cookie` (null: none), or as several
+ * `readers` (each request takes the next one's cookie); `headers` added to every request;
+ * `writesPerSecond` writes by this process to the same database meanwhile.
+ */
+async function measure(label: string, urlPath: string, o: { cookie?: string | null; headers?: Record<string, string>; writesPerSecond?: number; readers?: string[] } = {}) {
+  const { headers: extra = {}, writesPerSecond = 0, readers = [] } = o;
+  const asWho = readers[0] ?? (o.cookie === undefined ? cookie : o.cookie);
   if (only && staticRps && !only.test(label)) return { label, path: urlPath, bytes: 0, rps: 0, p50_ms: 0, p99_ms: 0, ratio: 0, server_p50_ms: 0, server_p99_ms: 0, cpu_ms: 0, kept_pct: 0, errors: 0 };
-  const headers: Record<string, string> = { ...(withCookie ? { cookie } : readers.length ? { cookie: readers[0] } : {}), ...extra };
+  const headers: Record<string, string> = { ...(asWho ? { cookie: asWho } : {}), ...extra };
   const check = await fetch(running.url + urlPath, { headers: { 'accept-encoding': 'identity', ...headers } });
   // Bytes on the wire (compressed when asked for).
   const size = Number(check.headers.get('content-length') ?? (await check.arrayBuffer()).byteLength);
@@ -122,25 +129,26 @@ async function measure(label: string, urlPath: string, withCookie = true, extra:
 }
 
 console.log(`\nautocannon (own process), ${CONNECTIONS} connections, ${DURATION} s each, SQLite, server in one process\n`);
-const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', false);
+/** A reload that asks for a fresh copy: rendered, whatever the page cache holds. */
+const fresh = { 'cache-control': 'no-cache' };
+const staticRes = await measure('static 1 KB (baseline)', '/bench-1k.txt', { cookie: null });
 // Only on demand (BENCH_ONLY=healthz): what every request pays before any page (hooks, session, one query).
 if (only?.test('healthz, signed in')) await measure('healthz, signed in', '/healthz');
 if (only?.test('security settings page (small page, whole layout)')) await measure('security settings page (small page, whole layout)', '/profile/security');
 const discussion = await measure('discussion, 200 replies (page of 50)', `/d/${longDiscussion}`);
-const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, true, { 'accept-encoding': 'br, gzip' });
+const discussionBr = await measure('discussion, 200 replies, brotli', `/d/${longDiscussion}`, { headers: { 'accept-encoding': 'br, gzip' } });
 // The same page rendered for every view (a reload that asks for a fresh copy skips the page
 // cache), and with writes elsewhere in the database during the measure.
-const discussionRendered = await measure('discussion, rendered each time', `/d/${longDiscussion}`, true, { 'cache-control': 'no-cache' });
-const discussionWrites = await measure('discussion, 10 writes/s elsewhere', `/d/${longDiscussion}`, true, {}, 10);
+const discussionRendered = await measure('discussion, rendered each time', `/d/${longDiscussion}`, { headers: fresh });
+const discussionWrites = await measure('discussion, 10 writes/s elsewhere', `/d/${longDiscussion}`, { writesPerSecond: 10 });
 // Twenty members reading it, each with their own session (each kept page is theirs alone).
 const readers = await Promise.all(members.map(async (id) => `ruche_session=${(await app.sessions.start(id as never)).token}`));
-const discussion20 = await measure('discussion, 21 members, 1 write/s', `/d/${longDiscussion}`, false, {}, 1, readers);
-const discussion20w = await measure('discussion, 21 members, 10 writes/s', `/d/${longDiscussion}`, false, {}, 10, readers);
+const discussion20 = await measure('discussion, 21 members, 1 write/s', `/d/${longDiscussion}`, { writesPerSecond: 1, readers });
+const discussion20w = await measure('discussion, 21 members, 10 writes/s', `/d/${longDiscussion}`, { writesPerSecond: 10, readers });
 const groupList = await measure('group list, 1,000 discussions', `/groups/coordination/discussions`);
 const home1k = await measure('home page, 1,000 discussions', '/');
-const fresh = { 'cache-control': 'no-cache' };
-const groupListRendered = await measure('group list, 1,000, rendered each time', `/groups/coordination/discussions`, true, fresh);
-const home1kRendered = await measure('home page, 1,000, rendered each time', '/', true, fresh);
+const groupListRendered = await measure('group list, 1,000, rendered each time', `/groups/coordination/discussions`, { headers: fresh });
+const home1kRendered = await measure('home page, 1,000, rendered each time', '/', { headers: fresh });
 // A board of 500 tasks (an open group: the admin reads it without being a member), and a
 // member assigned tasks in 20 groups (25 each) for My tasks. The admin is in none of these
 // groups, so the home page lines below stay comparable with earlier runs.
@@ -150,7 +158,7 @@ await seedTasks(app, boardGroup, others[0], 500, helpers);
 for (let i = 1; i <= 20; i++) await seedTasks(app, await seedGroup(app, { slug: `quartier-${i}`, ownerId: others[0], memberIds: [others[0], others[1]] }), others[0], 50, [others[1]]);
 const busy = `ruche_session=${(await app.sessions.start(others[1] as never)).token}`;
 const board500 = await measure('task board, 500 tasks', '/groups/marches/tasks');
-const myTasks = await measure('my tasks, assigned in 20 groups', '/tasks', false, { cookie: busy });
+const myTasks = await measure('my tasks, assigned in 20 groups', '/tasks', { cookie: busy });
 
 // BENCH_GROW=0 skips the 100x part (a quicker run while profiling).
 const grow = process.env.BENCH_GROW !== '0';
@@ -160,8 +168,8 @@ if (grow) {
 }
 const home100k = grow ? await measure('home page, 100,000 discussions', '/') : home1k;
 const group100k = grow ? await measure('group list, 100,000 discussions', `/groups/coordination/discussions`) : groupList;
-const home100kRendered = grow ? await measure('home page, 100,000, rendered each time', '/', true, fresh) : home1kRendered;
-const group100kRendered = grow ? await measure('group list, 100,000, rendered each time', `/groups/coordination/discussions`, true, fresh) : groupListRendered;
+const home100kRendered = grow ? await measure('home page, 100,000, rendered each time', '/', { headers: fresh }) : home1kRendered;
+const group100kRendered = grow ? await measure('group list, 100,000, rendered each time', `/groups/coordination/discussions`, { headers: fresh }) : groupListRendered;
 
 server.kill('SIGTERM');
 await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
